@@ -1,0 +1,62 @@
+# OMS: `make run` sets everything up and serves the demo; `make test` runs everything CI checks.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+OMS := $(BIN)/oms
+STAMP := $(VENV)/.installed
+
+.PHONY: run serve install assets migrate demo test lint test-sqlite test-postgres test-browser bench clean
+
+run: install assets migrate demo serve
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+build/static/.built: package.json package-lock.json scripts/build-assets.mjs
+	npm ci --no-audit --no-fund --loglevel=error
+	node scripts/build-assets.mjs
+	touch build/static/.built
+
+assets: build/static/.built
+
+migrate: install
+	$(OMS) migrate --no-input
+
+demo: migrate
+	OMS_DEMO_MODE=1 $(OMS) demo --if-empty --people 2000
+
+serve:
+	OMS_DEMO_MODE=1 $(OMS) demo_logins
+	OMS_DEMO_MODE=1 $(OMS) runserver 127.0.0.1:8000
+
+# ---- checks -------------------------------------------------------------------------------------
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/lint-imports
+	OMS_VAR_DIR=$$(mktemp -d) $(OMS) makemigrations --check --dry-run
+
+test-sqlite: install assets
+	$(BIN)/pytest -q -m "not browser" -p no:randomly
+
+test-postgres: install
+	@if [ -n "$$OMS_TEST_DATABASE_URL" ]; then \
+	  echo "== pytest on PostgreSQL ($$OMS_TEST_DATABASE_URL)"; \
+	  $(BIN)/pytest -q -m "not browser"; \
+	else echo "== OMS_TEST_DATABASE_URL not set: PostgreSQL run skipped"; fi
+
+test-browser: install assets
+	$(BIN)/pytest -q -m browser
+
+test: lint test-sqlite test-postgres test-browser
+
+bench: install
+	$(OMS) bench --tier small --output var/bench-small.json
+
+clean:
+	rm -rf $(VENV) build node_modules var

@@ -1,0 +1,59 @@
+"""The permission catalogue and the seeded roles.
+
+Each app lists its permissions in ``<app>/permissions.py`` as ``PERMISSIONS = {name: description}``;
+the catalogue is gathered from the installed apps. Seeded roles are reference data: administrators may
+add roles, and later issues extend the seeds below.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from django.apps import apps
+
+
+def permission_catalogue() -> dict[str, str]:
+    catalogue: dict[str, str] = {}
+    for config in apps.get_app_configs():
+        if not config.name.startswith("oms."):
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.permissions")
+        except ModuleNotFoundError:
+            continue
+        catalogue.update(module.PERMISSIONS)
+    return catalogue
+
+
+_PEOPLE_READ = ["people.view", "facilities.view"]
+_PEOPLE_CASEWORK = [*_PEOPLE_READ, "people.add_note", "people.add_alert"]
+
+SEED_ROLES: dict[str, tuple[str, list[str]]] = {
+    "administrator": ("Administrator", ["facilities.view", "facilities.manage", "accounts.manage_api_clients"]),
+    "user_administrator": ("User administrator", ["accounts.manage_users", "accounts.unlock_users", "facilities.view"]),
+    "auditor": ("Auditor", ["audit.view", "audit.verify", "facilities.view"]),
+    "records_officer": (
+        "Records officer",
+        [*_PEOPLE_CASEWORK, "people.create", "people.edit", "people.merge", "people.close_alert"],
+    ),
+    "custody_officer": ("Custody officer", [*_PEOPLE_CASEWORK]),
+    "supervisor": ("Supervisor", [*_PEOPLE_CASEWORK, "people.edit", "people.close_alert"]),
+    "case_manager": ("Case manager", [*_PEOPLE_CASEWORK, "people.edit"]),
+    "probation_officer": ("Probation officer", [*_PEOPLE_CASEWORK, "people.create", "people.edit", "people.close_alert"]),
+    "programme_facilitator": ("Programme facilitator", [*_PEOPLE_READ, "people.add_note"]),
+    "health_worker": ("Health worker", [*_PEOPLE_READ, "people.add_note", "people.view_health_notes"]),
+    "analyst": ("Analyst", ["facilities.view"]),
+    "partner_agency_user": ("Partner-agency user", ["people.view"]),
+}
+
+
+def sync_seed_roles(**kwargs) -> None:
+    """Create missing seeded roles and add their seeded permissions (never removes a grant)."""
+    Role = apps.get_model("accounts", "Role")
+    RolePermission = apps.get_model("accounts", "RolePermission")
+    for code, (name, permissions) in SEED_ROLES.items():
+        role, _ = Role.objects.get_or_create(code=code, defaults={"name": name, "seeded": True})
+        have = set(RolePermission.objects.filter(role=role).values_list("permission", flat=True))
+        RolePermission.objects.bulk_create(
+            [RolePermission(role=role, permission=p) for p in sorted(set(permissions) - have)]
+        )

@@ -1,0 +1,84 @@
+"""The JSON API under /api/v1: one NinjaAPI mounting every app's router, and the one mapping of
+errors to ``{"code", "detail", "field"}`` bodies (architecture rule 5)."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from oms.accounts.api_auth import SessionActorAuth, TokenAuth
+from oms.core.errors import DomainError
+from oms.core.middleware import current_request_id
+from oms.web.denials import audit_denial
+
+log = logging.getLogger("oms.api")
+
+api = NinjaAPI(
+    title="OMS API",
+    version="1",
+    urls_namespace="api",
+    auth=[TokenAuth(), SessionActorAuth()],
+    docs_url="/docs",
+)
+
+
+def _error(request, status: int, code: str, detail: str, field: str | None = None, headers=None):
+    # Ninja turns exceptions into responses inside the view, so ATOMIC_REQUESTS would commit:
+    # mark the request transaction for rollback so a failed call changes nothing.
+    if transaction.get_connection().in_atomic_block:
+        transaction.set_rollback(True)
+    response = api.create_response(request, {"code": code, "detail": detail, "field": field}, status=status)
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+@api.exception_handler(DomainError)
+def domain_error(request, exc: DomainError):
+    request.oms_denial = exc  # audited after the rollback by oms.audit.middleware
+    headers = {"Retry-After": str(exc.retry_after)} if getattr(exc, "retry_after", None) else None
+    return _error(request, exc.status, exc.code, exc.detail, exc.field, headers)
+
+
+@api.exception_handler(NinjaValidationError)
+def validation_error(request, exc: NinjaValidationError):
+    first = exc.errors[0] if exc.errors else {}
+    loc = [str(p) for p in first.get("loc", []) if p not in ("body", "query", "path", "payload")]
+    return _error(request, 422, "validation_error", first.get("msg", "Invalid input."), ".".join(loc) or None)
+
+
+@api.exception_handler(AuthenticationError)
+def authentication_error(request, exc):
+    return _error(request, 401, "auth.not_authenticated", "Authentication is required.")
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    return _error(request, exc.status_code, "http_error", str(exc))
+
+
+@api.exception_handler(Exception)
+def unexpected_error(request, exc: Exception):
+    """ERR-1: a generic body with the request id; the details go to the log, never the client."""
+    log.exception("unhandled API error")
+    return _error(request, 500, "server_error", f"Something went wrong. Reference: {current_request_id()}")
+
+
+def mount_routers() -> None:
+    from oms.accounts.api import router as accounts_router
+    from oms.audit.api import router as audit_router
+    from oms.facilities.api import router as facilities_router
+    from oms.people.api import router as people_router
+
+    api.add_router("/accounts", accounts_router)
+    api.add_router("/audit", audit_router)
+    api.add_router("/facilities", facilities_router)
+    api.add_router("/people", people_router)
+
+
+mount_routers()
+_ = audit_denial  # imported for its registration side effect in the web layer

@@ -1,0 +1,41 @@
+from django.db import models
+
+
+class AuditEvent(models.Model):
+    """One audited fact. Never updated or deleted (triggers enforce it on SQLite and PostgreSQL)."""
+
+    class Outcome(models.TextChoices):
+        SUCCESS = "success", "Success"
+        DENIED = "denied", "Denied"
+        FAILURE = "failure", "Failure"
+
+    seq = models.BigIntegerField(unique=True)  # position in the hash chain, gapless from 1
+    occurred_at = models.DateTimeField(db_index=True)
+    actor_user_id = models.BigIntegerField(null=True, db_index=True)
+    actor_username = models.CharField(max_length=150)
+    organisation_id = models.BigIntegerField(null=True)
+    channel = models.CharField(max_length=10)
+    request_id = models.CharField(max_length=64, blank=True)
+    source_ip = models.GenericIPAddressField(null=True)
+    action = models.CharField(max_length=100, db_index=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.SUCCESS)
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    subject_person_id = models.BigIntegerField(null=True, db_index=True)
+    site_id = models.BigIntegerField(null=True)
+    changed_fields = models.JSONField(default=list)
+    details = models.JSONField(default=dict)  # non-sensitive values only (AUD-2)
+    reason = models.TextField(blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["seq"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+
+class AuditChainHead(models.Model):
+    """A single row (id=1) holding the last position and hash; locked to append in order."""
+
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default="0" * 64)

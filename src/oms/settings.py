@@ -1,0 +1,222 @@
+"""Settings, read from environment variables prefixed OMS_.
+
+Production mode (OMS_ENV=production) refuses to start with a default secret, DEBUG on, insecure
+cookies or a remote PostgreSQL without TLS (security.md DP-5); see ``oms.core.checks``.
+"""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = Path(os.environ.get("OMS_PROJECT_DIR", Path.cwd()))
+VAR_DIR = Path(os.environ.get("OMS_VAR_DIR", PROJECT_DIR / "var"))
+
+OMS_ENV = os.environ.get("OMS_ENV", "development")  # development | production | test
+PRODUCTION = OMS_ENV == "production"
+DEMO_MODE = os.environ.get("OMS_DEMO_MODE", "0") == "1"
+
+DEFAULT_SECRET_KEY = "oms-development-only-secret-key-not-for-production-use"
+
+
+def _secret_key() -> str:
+    path = os.environ.get("OMS_SECRET_KEY_FILE")
+    if path:
+        return Path(path).read_text().strip()
+    return os.environ.get("OMS_SECRET_KEY", DEFAULT_SECRET_KEY)
+
+
+SECRET_KEY = _secret_key()
+DEBUG = os.environ.get("OMS_DEBUG", "0") == "1"
+ALLOWED_HOSTS = [h for h in os.environ.get("OMS_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+
+# Field-level encryption keys (security.md DP-1) live outside the database: a file of lines
+# "<key id>:<base64 32-byte key>", the last line is the key used for new ciphertexts.
+# Development falls back to a key derived from the secret key so `make run` needs no set-up.
+FIELD_ENCRYPTION_KEYS_FILE = os.environ.get("OMS_FIELD_KEYS_FILE", "")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_htmx",
+    "template_partials",
+    "django_tasks",
+    "django_tasks_db",
+    "oms.core",
+    "oms.web",
+    "oms.audit",
+    "oms.facilities",
+    "oms.accounts",
+    "oms.people",
+]
+
+MIDDLEWARE = [
+    "oms.core.middleware.RequestIdMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "oms.web.middleware.SecurityHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "oms.accounts.middleware.SessionPolicyMiddleware",
+    "oms.accounts.middleware.ActorMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "oms.web.middleware.DomainErrorMiddleware",
+]
+
+ROOT_URLCONF = "oms.urls"
+WSGI_APPLICATION = "oms.wsgi.application"
+ASGI_APPLICATION = "oms.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "oms.web.context_processors.oms",
+            ],
+        },
+    }
+]
+
+# --- Database -------------------------------------------------------------------------------------
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+DATABASE_URL = os.environ.get("OMS_DATABASE_URL", f"sqlite:///{VAR_DIR / 'oms.sqlite3'}")
+TEST_DATABASE_URL = os.environ.get("OMS_TEST_DATABASE_URL", "")
+# Under pytest the test database URL, when set, replaces the main one: tests then run on PostgreSQL.
+if OMS_ENV == "test" and TEST_DATABASE_URL:
+    DATABASE_URL = TEST_DATABASE_URL
+
+_db = dj_database_url.parse(DATABASE_URL, conn_max_age=int(os.environ.get("OMS_DB_CONN_MAX_AGE", "60")))
+if _db["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers run beside the single writer; IMMEDIATE takes the write lock at BEGIN so two
+    # writers queue on busy_timeout instead of failing with "database is locked" mid-transaction.
+    _db["OPTIONS"] = {
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;"
+            " PRAGMA busy_timeout=10000;"
+        ),
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 10,
+    }
+    _db["CONN_MAX_AGE"] = 0
+else:
+    _db.setdefault("OPTIONS", {})
+    _db["OPTIONS"].setdefault("connect_timeout", 5)
+    _db["CONN_HEALTH_CHECKS"] = True
+_db["ATOMIC_REQUESTS"] = True
+if OMS_ENV == "test" and _db["ENGINE"] == "django.db.backends.sqlite3":
+    _db["TEST"] = {"NAME": os.environ.get("OMS_TEST_SQLITE_NAME", "")}
+DATABASES = {"default": _db}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Accounts, passwords, sessions (security.md AUTH-*, SES-1) -----------------------------------
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "web:home"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+PASSWORD_MIN_LENGTH = max(8, int(os.environ.get("OMS_PASSWORD_MIN_LENGTH", "12")))
+PASSWORD_MAX_LENGTH = 128
+BANNED_PASSWORDS_FILE = os.environ.get("OMS_BANNED_PASSWORDS_FILE", str(VAR_DIR / "banned-passwords.txt"))
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "oms.accounts.passwords.LengthValidator"},
+    {"NAME": "oms.accounts.passwords.BannedPasswordValidator"},
+    {"NAME": "oms.accounts.passwords.ContainsUsernameValidator"},
+]
+PASSWORD_MAX_AGE = timedelta(days=365)
+LOCKOUT_FAILURES = 5
+LOCKOUT_WINDOW = timedelta(minutes=15)
+LOGIN_THROTTLE_PER_MINUTE = 10
+INACTIVE_ACCOUNT_DAYS = 90
+TEMPORARY_ACCOUNT_MAX = timedelta(hours=72)
+
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_NAME = "oms_session"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = PRODUCTION or os.environ.get("OMS_SECURE_COOKIES", "0") == "1"
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie; kept default
+SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
+SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
+STEP_UP_MAX_AGE = timedelta(minutes=int(os.environ.get("OMS_STEP_UP_MINUTES", "10")))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())
+
+LOGIN_BANNER = os.environ.get(
+    "OMS_LOGIN_BANNER",
+    "This is a restricted government system. Use is monitored and recorded. Only authorised users may"
+    " log in; unauthorised use may be a criminal offence.",
+)
+OTP_TOTP_ISSUER = "OMS"
+
+# --- Security headers (security.md HDR-1) --------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "no-referrer"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_HSTS_SECONDS = 31536000
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_SSL_REDIRECT = PRODUCTION and os.environ.get("OMS_SSL_REDIRECT", "1") == "1"
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if os.environ.get("OMS_BEHIND_PROXY") else None
+X_FRAME_OPTIONS = "DENY"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "img-src": ["'self'", "data:"],
+    }
+}
+TRUSTED_PROXIES = [p for p in os.environ.get("OMS_TRUSTED_PROXIES", "").split(",") if p]
+
+# --- I18n, time -----------------------------------------------------------------------------------
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = os.environ.get("OMS_TIME_ZONE", "Europe/London")
+USE_I18N = True
+USE_TZ = True
+
+# --- Static assets (GOV.UK / MoJ Frontend, htmx: built by `make assets` into a git-ignored folder) --
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [PROJECT_DIR / "build" / "static"] if (PROJECT_DIR / "build" / "static").exists() else []
+STATIC_ROOT = VAR_DIR / "staticfiles"
+MEDIA_ROOT = VAR_DIR / "uploads"  # outside static paths; served only through permission-checked views
+
+# --- Background work ------------------------------------------------------------------------------
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+if OMS_ENV == "test":
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# --- Logging: no personal data in logs (DP-2); request id on each line ---------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "oms.core.middleware.RequestIdLogFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}},
+    "root": {"handlers": ["console"], "level": os.environ.get("OMS_LOG_LEVEL", "WARNING")},
+    "loggers": {"django.request": {"level": "ERROR"}},
+}
+
+NINJA_PAGINATION_PER_PAGE = 25
+API_PAGE_MAX = 200
