@@ -37,7 +37,8 @@ serve:
 
 # ---- checks -------------------------------------------------------------------------------------
 lint: install
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
 	$(BIN)/lint-imports
 	OMS_VAR_DIR=$$(mktemp -d) $(OMS) makemigrations --check --dry-run
 

@@ -46,7 +46,9 @@ def make_user(
     username = username or f"user{next(_seq)}"
     if organisation is None and sites:
         organisation = sites[0].organisation
-    user = User.objects.create_user(username=username, password=password, organisation=organisation, scope=scope, **fields)
+    user = User.objects.create_user(
+        username=username, password=password, organisation=organisation, scope=scope, **fields
+    )
     user.sites.set(sites)
     for code in roles:
         UserRole.objects.create(user=user, role=Role.objects.get(code=code))

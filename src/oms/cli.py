@@ -6,9 +6,8 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oms.settings")
-    from django.core.management import execute_from_command_line
-
     import django
+    from django.core.management import execute_from_command_line
 
     django.setup()
     from oms.core.checks import enforce_production_settings

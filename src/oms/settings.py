@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "oms.facilities",
     "oms.accounts",
     "oms.people",
+    "oms.demo",
+    "oms.bench",
 ]
 
 MIDDLEWARE = [
@@ -109,8 +111,7 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     # writers queue on busy_timeout instead of failing with "database is locked" mid-transaction.
     _db["OPTIONS"] = {
         "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;"
-            " PRAGMA busy_timeout=10000;"
+            "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;"
         ),
         "transaction_mode": "IMMEDIATE",
         "timeout": 10,

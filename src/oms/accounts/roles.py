@@ -39,7 +39,10 @@ SEED_ROLES: dict[str, tuple[str, list[str]]] = {
     "custody_officer": ("Custody officer", [*_PEOPLE_CASEWORK]),
     "supervisor": ("Supervisor", [*_PEOPLE_CASEWORK, "people.edit", "people.close_alert"]),
     "case_manager": ("Case manager", [*_PEOPLE_CASEWORK, "people.edit"]),
-    "probation_officer": ("Probation officer", [*_PEOPLE_CASEWORK, "people.create", "people.edit", "people.close_alert"]),
+    "probation_officer": (
+        "Probation officer",
+        [*_PEOPLE_CASEWORK, "people.create", "people.edit", "people.close_alert"],
+    ),
     "programme_facilitator": ("Programme facilitator", [*_PEOPLE_READ, "people.add_note"]),
     "health_worker": ("Health worker", [*_PEOPLE_READ, "people.add_note", "people.view_health_notes"]),
     "analyst": ("Analyst", ["facilities.view"]),

@@ -10,9 +10,23 @@ GENESIS = "0" * 64
 
 # The fields that are hashed, in a fixed order; adding one is a new chain version.
 HASHED_FIELDS = (
-    "seq", "occurred_at", "actor_user_id", "actor_username", "organisation_id", "channel", "request_id",
-    "source_ip", "action", "outcome", "object_type", "object_id", "subject_person_id", "site_id",
-    "changed_fields", "details", "reason",
+    "seq",
+    "occurred_at",
+    "actor_user_id",
+    "actor_username",
+    "organisation_id",
+    "channel",
+    "request_id",
+    "source_ip",
+    "action",
+    "outcome",
+    "object_type",
+    "object_id",
+    "subject_person_id",
+    "site_id",
+    "changed_fields",
+    "details",
+    "reason",
 )
 
 

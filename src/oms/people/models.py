@@ -120,9 +120,7 @@ class Identifier(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["person", "kind", "value_norm"], name="uniq_person_identifier")
-        ]
+        constraints = [models.UniqueConstraint(fields=["person", "kind", "value_norm"], name="uniq_person_identifier")]
 
 
 class Address(TimestampedModel):
