@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-build/static/.built: package.json package-lock.json scripts/build-assets.mjs
+build/static/.built: package.json package-lock.json scripts/build-assets.mjs src/oms/web/assets/frontend.scss
 	npm ci --no-audit --no-fund --loglevel=error
 	node scripts/build-assets.mjs
 	touch build/static/.built

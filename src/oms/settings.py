@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "oms.web.middleware.SecurityHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -201,6 +202,11 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [PROJECT_DIR / "build" / "static"] if (PROJECT_DIR / "build" / "static").exists() else []
 STATIC_ROOT = VAR_DIR / "staticfiles"
+# WhiteNoise serves static files in every mode (runserver, live_server tests, production) below the
+# security-header middleware, so assets carry HDR-1 headers too. Outside production it reads the
+# source folders directly, so `make run` needs no collectstatic.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 MEDIA_ROOT = VAR_DIR / "uploads"  # outside static paths; served only through permission-checked views
 
 # --- Background work ------------------------------------------------------------------------------
