@@ -37,6 +37,12 @@ ALLOWED_HOSTS = [h for h in os.environ.get("OMS_ALLOWED_HOSTS", "127.0.0.1,local
 # Development falls back to a key derived from the secret key so `make run` needs no set-up.
 FIELD_ENCRYPTION_KEYS_FILE = os.environ.get("OMS_FIELD_KEYS_FILE", "")
 
+# Audit chain checkpoints (security.md AUD-5) are signed with an HMAC key kept outside the database,
+# so the database role cannot forge them. Development and tests derive one from the secret key;
+# production requires the file.
+AUDIT_SIGNING_KEY_FILE = os.environ.get("OMS_AUDIT_SIGNING_KEY_FILE", "")
+AUDIT_CHECKPOINT_INTERVAL = int(os.environ.get("OMS_AUDIT_CHECKPOINT_INTERVAL", "1000"))
+
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -61,6 +67,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "oms.core.middleware.RequestIdMiddleware",
+    "oms.audit.middleware.ApiDenialAuditMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "oms.web.middleware.SecurityHeadersMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -39,3 +39,19 @@ class AuditChainHead(models.Model):
 
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
+
+
+class AuditCheckpoint(models.Model):
+    """A signed pin of (seq, hash): proves the chain reached this position with this hash (AUD-5).
+
+    Written every AUDIT_CHECKPOINT_INTERVAL events and by ``oms audit checkpoint``; the HMAC key is
+    outside the database, so rows here can be deleted by a superuser but not forged. Append-only too.
+    """
+
+    seq = models.BigIntegerField(unique=True)
+    hash = models.CharField(max_length=64)
+    signature = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["seq"]
