@@ -1,13 +1,17 @@
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
+from oms.core.middleware import current_request_id
 from oms.web.access import AUTHENTICATED, PUBLIC, page
+from oms.web.navigation import dashboard_for
 
 
 @page(AUTHENTICATED)
 def home(request):
-    return render(request, "web/home.html")
+    """The dashboard: a card for each section the signed-in user's permissions open."""
+    return render(request, "web/home.html", {"dashboard": dashboard_for(request.actor)})
 
 
 @page(PUBLIC)
@@ -31,4 +35,7 @@ def error_404(request, exception=None):
 
 
 def error_500(request):
-    return render(request, "web/errors/500.html", status=500)
+    # Rendered without the request's context processors: the failure may be the database, and the
+    # page must not need it (no user lookup, no navigation, no messages).
+    body = render_to_string("web/errors/500.html", {"oms_request_id": current_request_id()})
+    return HttpResponseServerError(body)

@@ -1,0 +1,76 @@
+"""The primary navigation: each section is shown only to actors holding its permission.
+
+URL names are looked up by name so the shell does not import the apps above it (ADR 0001); a section
+whose pages are not installed is simply left out instead of breaking every page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+
+
+@dataclass(frozen=True)
+class Section:
+    label: str
+    url_names: tuple[str, ...]  # the first that resolves is used
+    permission: str | None = None  # None: every signed-in user
+    description: str = ""  # shown on the home page dashboard; sections without one are not cards
+
+
+SECTIONS = (
+    Section("Home", ("web:home",)),
+    Section(
+        "People",
+        ("people:search", "people:index", "people:list"),
+        "people.view",
+        "Find a person by name, sound-alike name or identifier, open their record and timeline.",
+    ),
+    Section(
+        "Audit",
+        ("audit:search", "audit:index", "audit:events"),
+        "audit.view",
+        "Search the audit trail by user, person, record, action and time.",
+    ),
+    Section(
+        "Users",
+        ("accounts:users", "accounts:user_list", "accounts:users_list"),
+        "accounts.manage_users",
+        "Create accounts, grant roles and scopes, unlock and disable users.",
+    ),
+)
+
+
+def first_reversible(url_names: tuple[str, ...]) -> str | None:
+    for name in url_names:
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return None
+
+
+def navigation_for(actor, current_path: str) -> list[dict]:
+    """The sections ``actor`` may open, marking the one ``current_path`` is in."""
+    if actor is None:
+        return []
+    items = []
+    for section in SECTIONS:
+        if section.permission and not actor.has(section.permission):
+            continue
+        href = first_reversible(section.url_names)
+        if href is None:
+            continue
+        current = current_path == href if href == "/" else current_path.startswith(href)
+        items.append({"label": section.label, "href": href, "current": current, "description": section.description})
+    return items
+
+
+def dashboard_for(actor) -> list[dict]:
+    """The home page cards: every section the actor may open, other than home itself."""
+    return [
+        {"title": item["label"], "href": item["href"], "description": item["description"]}
+        for item in navigation_for(actor, "")
+        if item["description"]
+    ]
