@@ -20,3 +20,22 @@ class TimestampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class IdempotencyRecord(models.Model):
+    """The answer given to one ``Idempotency-Key`` (security.md API-1), so a retried create returns the
+    first response instead of making a second record. The actor is kept as a plain key: core sits below
+    accounts and must not point at users."""
+
+    actor_key = models.CharField(max_length=80)
+    scope = models.CharField(max_length=200)  # the operation, e.g. "POST /api/v1/people/"
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)
+    response_status = models.PositiveSmallIntegerField(null=True)  # null while the first request runs
+    response_body = models.JSONField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["actor_key", "scope", "key"], name="uniq_idempotency_actor_scope_key")
+        ]

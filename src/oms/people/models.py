@@ -97,6 +97,7 @@ class PersonName(models.Model):
             models.Index(fields=["family_phonetic", "given_phonetic"], name="personname_phonetic"),
             models.Index(fields=["family_nysiis"], name="personname_nysiis"),
             models.Index(fields=["given_norm"], name="personname_given"),
+            models.Index(fields=["given_phonetic"], name="personname_given_phonetic"),
         ]
 
 
@@ -223,6 +224,13 @@ class PersonSiteLink(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["site", "person"], name="personsitelink_site_person")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "site", "kind"],
+                condition=models.Q(ended_on__isnull=True),
+                name="uniq_open_person_site_link",
+            )
+        ]
 
 
 class Allocation(models.Model):
@@ -236,6 +244,11 @@ class Allocation(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["staff", "person"], name="allocation_staff_person")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "staff"], condition=models.Q(ended_on__isnull=True), name="uniq_open_allocation"
+            )
+        ]
 
 
 # Sensitivity class of each person field, and whether it appears in a subject access request (SAR).
