@@ -1,0 +1,167 @@
+"""The benchmark suite: load a population (B9), search it (B4), verify an audit chain (B10).
+
+The suite writes synthetic data, so it runs only against a database holding no people: the ``bench``
+command gives it a database of its own (see ``oms.bench.database`` and docs/benchmarks.md).
+"""
+
+from __future__ import annotations
+
+import importlib
+import platform
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import connection
+
+from oms.bench import b4_search, b9_bulk_load
+from oms.core import clock
+from oms.core.errors import Conflict
+from oms.people.models import Person
+
+ALL = ("B4", "B9", "B10")
+
+
+@dataclass(frozen=True)
+class Tier:
+    people: int
+    queries_per_kind: int
+    brute_force_queries: int
+    batch_size: int
+
+
+TIERS = {
+    "small": Tier(people=10_000, queries_per_kind=100, brute_force_queries=30, batch_size=5_000),
+    "1m": Tier(people=1_000_000, queries_per_kind=200, brute_force_queries=20, batch_size=10_000),
+}
+
+
+def run_suite(
+    tier: str,
+    *,
+    only: tuple[str, ...] = ALL,
+    people: int | None = None,
+    log: Callable[[str], None] = print,
+) -> dict:
+    """Run the chosen benchmarks at ``tier`` and return JSON-able results."""
+    if tier not in TIERS:
+        raise ValueError(f"unknown tier {tier!r}; choose from {', '.join(TIERS)}")
+    if Person.objects.exists():
+        raise Conflict(
+            "The benchmark writes synthetic people and audit events: it runs only on a database with no people"
+            " (oms bench creates its own; see docs/benchmarks.md).",
+            code="bench.database_not_empty",
+        )
+    settings_tier = TIERS[tier]
+    population = people if people is not None else settings_tier.people
+    results: dict = {
+        "suite": "oms bench",
+        "tier": tier,
+        "started_at": clock.now().isoformat(),
+        "database": connection.vendor,
+        "database_version": _database_version(),
+        "python": platform.python_version(),
+        "machine": f"{platform.machine()} {_cpu_count()} CPU",
+        "people": population,
+        "benchmarks": {},
+    }
+    started = time.perf_counter()
+
+    # B4 needs the population whether or not B9 is reported: loading it is B9's measurement.
+    if "B9" in only or "B4" in only:
+        log(f"B9: loading {population:,} people through the bulk path (raw path timed on the same rows)...")
+
+        def progress(done: int, total: int, elapsed: float) -> None:
+            log(f"  people {done:,}/{total:,} ({100 * done // max(total, 1)}%) {elapsed:.1f} s")
+
+        b9 = b9_bulk_load.run(population, batch_size=settings_tier.batch_size, progress=progress)
+        if "B9" in only:
+            results["benchmarks"]["B9"] = b9
+            log(_b9_line(b9))
+        _analyze()
+
+    if "B4" in only:
+        log(f"B4: {settings_tier.queries_per_kind} queries per kind on both paths...")
+        b4 = b4_search.run(
+            queries_per_kind=settings_tier.queries_per_kind,
+            brute_force_queries=settings_tier.brute_force_queries,
+            tier=tier,
+        )
+        results["benchmarks"]["B4"] = b4
+        for line in _b4_lines(b4):
+            log(line)
+
+    if "B10" in only:
+        try:
+            b10_audit = importlib.import_module("oms.bench.b10_audit")
+        except ModuleNotFoundError:
+            results["benchmarks"]["B10"] = {"benchmark": "B10", "skipped": "oms.bench.b10_audit is not installed"}
+        else:
+            log("B10: audit chain verification...")
+            b10 = b10_audit.run(tier)
+            results["benchmarks"]["B10"] = b10
+            log(_b10_line(b10))
+
+    results["seconds"] = round(time.perf_counter() - started, 1)
+    results["all_targets_met"] = all(b.get("meets_target", False) for b in results["benchmarks"].values())
+    return results
+
+
+def _analyze() -> None:
+    """Fresh planner statistics after a bulk load, as an operator would run (both paths benefit)."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def _database_version() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version()" if connection.vendor == "postgresql" else "SELECT sqlite_version()")
+        return str(cursor.fetchone()[0]).split(" on ")[0]
+
+
+def _cpu_count() -> int:
+    import os
+
+    return os.cpu_count() or 1
+
+
+def _verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def _b9_line(b9: dict) -> str:
+    return (
+        f"B9 bulk load: {b9['rows']:,} rows; OMS {b9['oms_rows_per_second']:,} rows/s vs raw"
+        f" {b9['raw_rows_per_second']:,} rows/s = {b9['ratio_to_raw']}x (target >= {b9['target_ratio']}x)"
+        f" {_verdict(b9['meets_target'])}"
+    )
+
+
+def _b4_lines(b4: dict) -> list[str]:
+    lines = [f"B4 person search over {b4['people']:,} people ({b4['names']:,} names):"]
+    for kind, r in b4["kinds"].items():
+        lines.append(
+            f"  {kind:<12} OMS p50 {r['oms']['p50_ms']:.1f} ms p99 {r['oms']['p99_ms']:.1f} ms | raw SQL p50"
+            f" {r['raw_sql']['p50_ms']:.1f} ms p99 {r['raw_sql']['p99_ms']:.1f} ms | p99 ratio"
+            f" {r['p99_ratio_to_raw']}x (<= {b4['ratio_target']}x) {_verdict(r['meets_ratio_target'])}"
+            f" | raw+audit p99 {r['raw_sql_plus_audit_event']['p99_ms']:.1f} ms,"
+            f" ratio {r['p99_ratio_to_raw_plus_audit']}x"
+            f" | found {r['found_rate']:.0%}"
+        )
+    brute = b4["kinds"]["fuzzy"]["brute_force"]
+    lines.append(
+        f"  fuzzy vs brute force rapidfuzz over {brute['names_scored_per_query']:,} names: p50"
+        f" {brute['p50_ms']:.1f} ms, OMS {brute['speedup_p50']}x faster (>= {brute['target_speedup']}x)"
+        f" {_verdict(brute['meets_target'])}"
+    )
+    return lines
+
+
+def _b10_line(b10: dict) -> str:
+    if "skipped" in b10:
+        return f"B10 skipped: {b10['skipped']}"
+    return (
+        f"B10 audit verify: {b10.get('events_verified', '?'):,} events in {b10.get('verify_seconds')} s"
+        f" ({b10.get('verify_seconds_per_100k')} s per 100k, target < {b10.get('target_seconds_per_100k')} s)"
+        f" {_verdict(b10.get('meets_target', False))}"
+    )
