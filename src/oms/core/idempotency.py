@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 
 from oms.core.actor import Actor
@@ -66,5 +67,6 @@ def run_once(
             )
         return existing.response_status, existing.response_body
     status, body = create()
+    body = json.loads(json.dumps(body, cls=DjangoJSONEncoder))  # stored and replayed as plain JSON
     IdempotencyRecord.objects.filter(pk=record.pk).update(response_status=status, response_body=body)
     return status, body

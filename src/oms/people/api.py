@@ -1,3 +1,532 @@
-from ninja import Router
+"""The person API under /api/v1/people: thin wrappers over ``queries`` and ``services``.
+
+Input schemas forbid unknown fields and bound every string (AZ-4, IN-1). Output leaves out what the
+caller may not read: case notes come back only in the types the caller's role may read.
+A merged record answers 404 with code ``people.merged`` and the survivor's id in the detail.
+"""
+
+import datetime as dt
+import uuid
+from typing import Literal
+
+from django.db import transaction
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+
+from oms.core.idempotency import run_once
+from oms.people import queries, services
+from oms.people.models import Alert, CaseNote, Identifier, Person, PersonName, Sex
+from oms.web.access import api
 
 router = Router(tags=["people"])
+
+StatusName = Literal[tuple(Person.Status.values)]
+SexName = Literal[tuple(Sex.values)]
+LegalStatusName = Literal[tuple(Person.LegalStatus.values)]
+IdentifierKind = Literal[tuple(Identifier.Kind.values)]
+AliasKind = Literal["alias", "birth", "maiden"]
+AlertType = Literal[tuple(Alert.Type.values)]
+AlertLevel = Literal[tuple(Alert.Level.values)]
+NoteType = Literal[tuple(CaseNote.Type.values)]
+
+
+class ErrorOut(Schema):
+    code: str
+    detail: str
+    field: str | None = None
+
+
+class StrictIn(Schema):
+    model_config = {"extra": "forbid"}
+
+
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 503: ErrorOut}
+
+
+# --- output --------------------------------------------------------------------------------------
+
+
+class IdentifierOut(Schema):
+    id: int
+    kind: str
+    value: str
+    issued_by: str
+
+
+class NameOut(Schema):
+    id: int
+    kind: str
+    family_name: str
+    given_name: str
+    date_of_birth: dt.date | None
+
+
+class AlertOut(Schema):
+    id: uuid.UUID
+    type: str
+    level: str
+    description: str
+    starts_on: dt.date
+    ends_on: dt.date | None
+    closed_at: dt.datetime | None
+    closed_reason: str
+
+
+class PersonSummaryOut(Schema):
+    id: uuid.UUID
+    system_number: str
+    family_name: str
+    given_name: str
+    date_of_birth: dt.date | None
+    status: str
+    identifiers: list[IdentifierOut]
+    match: str
+    matched_name: str
+    score: float
+
+
+class SearchOut(Schema):
+    items: list[PersonSummaryOut]
+    count: int
+    limit: int
+    offset: int
+
+
+class PersonOut(Schema):
+    id: uuid.UUID
+    system_number: str
+    family_name: str
+    given_name: str
+    middle_names: str
+    date_of_birth: dt.date | None
+    sex: str
+    gender_identity: str
+    ethnicity: str
+    nationality: str
+    languages: list[str]
+    interpreter_required: bool
+    status: str
+    legal_status: str
+    version: int
+    names: list[NameOut]
+    identifiers: list[IdentifierOut]
+    active_alerts: list[AlertOut]
+
+
+class DuplicateOut(Schema):
+    id: uuid.UUID | None = None
+    system_number: str | None = None
+    family_name: str | None = None
+    given_name: str | None = None
+    date_of_birth: dt.date | None = None
+    score: int
+    reasons: list[str]
+    in_scope: bool
+
+
+class DuplicatesErrorOut(ErrorOut):
+    candidates: list[DuplicateOut]
+
+
+class NoteOut(Schema):
+    id: uuid.UUID
+    type: str
+    sensitive: bool
+    text: str
+    created_at: dt.datetime
+
+
+class TimelineOut(Schema):
+    at: dt.datetime
+    kind: str
+    title: str
+    detail: str
+    by: str
+
+
+class MergeOut(Schema):
+    survivor: PersonOut
+    duplicate_id: uuid.UUID
+    moved: dict[str, int]
+    dropped: dict[str, int]
+
+
+def _identifier_out(i: Identifier) -> dict:
+    return {"id": i.pk, "kind": i.kind, "value": i.value, "issued_by": i.issued_by}
+
+
+def _alert_out(a: Alert) -> dict:
+    return {
+        "id": a.public_id,
+        "type": a.type,
+        "level": a.level,
+        "description": a.description,
+        "starts_on": a.starts_on,
+        "ends_on": a.ends_on,
+        "closed_at": a.closed_at,
+        "closed_reason": a.closed_reason,
+    }
+
+
+def _person_out(person: Person) -> dict:
+    return {
+        "id": person.public_id,
+        **{
+            f: getattr(person, f)
+            for f in (
+                "system_number",
+                "family_name",
+                "given_name",
+                "middle_names",
+                "date_of_birth",
+                "sex",
+                "gender_identity",
+                "ethnicity",
+                "nationality",
+                "languages",
+                "interpreter_required",
+                "status",
+                "legal_status",
+                "version",
+            )
+        },
+        "names": [
+            {
+                "id": n.pk,
+                "kind": n.kind,
+                "family_name": n.family_name,
+                "given_name": n.given_name,
+                "date_of_birth": n.date_of_birth,
+            }
+            for n in queries.person_names(person)
+        ],
+        "identifiers": [_identifier_out(i) for i in queries.person_identifiers(person)],
+        "active_alerts": [_alert_out(a) for a in queries.active_alerts(person)],
+    }
+
+
+def _actor(request: HttpRequest):
+    return request.actor
+
+
+# --- search and read -----------------------------------------------------------------------------
+
+
+class SearchParams(Schema):
+    q: str = Field("", max_length=200, description="Name, system number or identifier")
+    date_of_birth: dt.date | None = None
+    born_from: dt.date | None = None
+    born_to: dt.date | None = None
+    min_age: int | None = Field(None, ge=0, le=150)
+    max_age: int | None = Field(None, ge=0, le=150)
+    status: StatusName | None = None
+    limit: int = Field(20, ge=1, le=100)
+    offset: int = Field(0, ge=0, le=1000)
+
+
+@router.get("/", response={200: SearchOut, **ERRORS}, summary="Search people")
+@api("people.view")
+def search(request, params: Query[SearchParams]):
+    result = queries.search_people(
+        _actor(request),
+        text=params.q,
+        date_of_birth=params.date_of_birth,
+        born_from=params.born_from,
+        born_to=params.born_to,
+        min_age=params.min_age,
+        max_age=params.max_age,
+        status=params.status,
+        limit=params.limit,
+        offset=params.offset,
+    )
+    items = [
+        {
+            "id": h.person.public_id,
+            "system_number": h.person.system_number,
+            "family_name": h.person.family_name,
+            "given_name": h.person.given_name,
+            "date_of_birth": h.person.date_of_birth,
+            "status": h.person.status,
+            "identifiers": [_identifier_out(i) for i in h.identifiers],
+            "match": h.match_kind,
+            "matched_name": h.matched_name,
+            "score": h.score,
+        }
+        for h in result.hits
+    ]
+    return Status(200, {"items": items, "count": result.total, "limit": params.limit, "offset": params.offset})
+
+
+# --- merge -----------------------------------------------------------------------------------------
+
+
+class MergeIn(StrictIn):
+    survivor_id: uuid.UUID
+    duplicate_id: uuid.UUID
+    reason: str = Field(..., min_length=1, max_length=500)
+
+
+@router.post("/merge", response={200: MergeOut, **ERRORS}, summary="Merge a duplicate record into a survivor")
+@api("people.merge")
+def merge(request, payload: MergeIn):
+    outcome = services.merge_people(
+        _actor(request), survivor_id=payload.survivor_id, duplicate_id=payload.duplicate_id, reason=payload.reason
+    )
+    return Status(
+        200,
+        {
+            "survivor": _person_out(outcome.survivor),
+            "duplicate_id": outcome.duplicate.public_id,
+            "moved": outcome.moved,
+            "dropped": outcome.dropped,
+        },
+    )
+
+
+@router.get("/{person_id}", response={200: PersonOut, **ERRORS}, summary="Read a person record (audited)")
+@api("people.view")
+def read(request, person_id: uuid.UUID):
+    return Status(200, _person_out(queries.get_person(_actor(request), person_id)))
+
+
+# --- create and update ---------------------------------------------------------------------------
+
+
+class AliasIn(StrictIn):
+    family_name: str = Field(..., min_length=1, max_length=100)
+    given_name: str = Field("", max_length=100)
+    date_of_birth: dt.date | None = None
+
+
+class IdentifierIn(StrictIn):
+    kind: IdentifierKind
+    value: str = Field(..., min_length=1, max_length=50)
+    issued_by: str = Field("", max_length=100)
+
+
+class PersonCreateIn(StrictIn):
+    family_name: str = Field(..., min_length=1, max_length=100)
+    given_name: str = Field(..., min_length=1, max_length=100)
+    middle_names: str = Field("", max_length=200)
+    date_of_birth: dt.date | None = None
+    sex: SexName = Sex.NOT_KNOWN.value
+    gender_identity: str = Field("", max_length=100)
+    ethnicity: str = Field("", max_length=100)
+    nationality: str = Field("", max_length=100)
+    languages: list[str] = Field(default_factory=list, max_length=10)
+    interpreter_required: bool = False
+    legal_status: LegalStatusName = Person.LegalStatus.NONE.value
+    site_id: uuid.UUID | None = None
+    aliases: list[AliasIn] = Field(default_factory=list, max_length=20)
+    identifiers: list[IdentifierIn] = Field(default_factory=list, max_length=20)
+    duplicate_override_reason: str = Field("", max_length=500)
+
+
+def _duplicates_body(error: services.PossibleDuplicates) -> dict:
+    candidates = []
+    for c in error.candidates:
+        if c.in_scope:
+            p = c.person
+            candidates.append(
+                {
+                    "id": p.public_id,
+                    "system_number": p.system_number,
+                    "family_name": p.family_name,
+                    "given_name": p.given_name,
+                    "date_of_birth": p.date_of_birth,
+                    "score": c.score,
+                    "reasons": list(c.reasons),
+                    "in_scope": True,
+                }
+            )
+        else:
+            candidates.append({"score": c.score, "reasons": [], "in_scope": False})
+    return {**error.as_dict(), "candidates": candidates}
+
+
+@router.post(
+    "/",
+    response={201: PersonOut, 409: DuplicatesErrorOut, **{k: v for k, v in ERRORS.items() if k != 409}},
+    summary="Create a person (Idempotency-Key supported)",
+)
+@api("people.create")
+def create(request, payload: PersonCreateIn):
+    actor = _actor(request)
+    body = payload.model_dump(mode="json")
+
+    def do_create():
+        data = payload.model_dump()
+        data["aliases"] = [services.NewAlias(**a) for a in data["aliases"]]
+        data["identifiers"] = [services.NewIdentifier(**i) for i in data["identifiers"]]
+        return 201, _person_out(services.create_person(actor, **data))
+
+    try:
+        status, response = run_once(
+            actor,
+            key=request.headers.get("Idempotency-Key"),
+            scope="POST /api/v1/people/",
+            payload=body,
+            create=do_create,
+        )
+    except services.PossibleDuplicates as error:
+        # Answered here to carry the candidates; not stored against the key, because the answer
+        # depends on records that may change before the retry. Roll back like every error answer.
+        if transaction.get_connection().in_atomic_block:
+            transaction.set_rollback(True)
+        return Status(409, _duplicates_body(error))
+    return Status(status, response)
+
+
+class PersonUpdateIn(StrictIn):
+    version: int = Field(..., ge=1, le=2_000_000_000)
+    family_name: str | None = Field(None, min_length=1, max_length=100)
+    given_name: str | None = Field(None, min_length=1, max_length=100)
+    middle_names: str | None = Field(None, max_length=200)
+    date_of_birth: dt.date | None = None
+    sex: SexName | None = None
+    gender_identity: str | None = Field(None, max_length=100)
+    ethnicity: str | None = Field(None, max_length=100)
+    nationality: str | None = Field(None, max_length=100)
+    languages: list[str] | None = Field(None, max_length=10)
+    interpreter_required: bool | None = None
+    legal_status: LegalStatusName | None = None
+    status: Literal["active", "inactive", "deceased"] | None = None
+
+
+@router.patch("/{person_id}", response={200: PersonOut, **ERRORS}, summary="Change identity details")
+@api("people.edit")
+def update(request, person_id: uuid.UUID, payload: PersonUpdateIn):
+    changes = payload.model_dump(exclude_unset=True)
+    version = changes.pop("version")
+    for field in [f for f, v in changes.items() if v is None and f != "date_of_birth"]:
+        changes.pop(field)  # an explicit null means "leave as is" except for the date of birth
+    person = services.update_person(_actor(request), person_id=person_id, version=version, **changes)
+    return Status(200, _person_out(person))
+
+
+# --- names and identifiers -------------------------------------------------------------------------
+
+
+class NewAliasIn(AliasIn):
+    kind: AliasKind = "alias"
+
+
+@router.post("/{person_id}/aliases", response={201: NameOut, **ERRORS}, summary="Add an alias")
+@api("people.edit")
+def add_alias(request, person_id: uuid.UUID, payload: NewAliasIn):
+    name: PersonName = services.add_alias(_actor(request), person_id=person_id, **payload.model_dump())
+    return Status(
+        201,
+        {
+            "id": name.pk,
+            "kind": name.kind,
+            "family_name": name.family_name,
+            "given_name": name.given_name,
+            "date_of_birth": name.date_of_birth,
+        },
+    )
+
+
+@router.delete("/{person_id}/aliases/{alias_id}", response={204: None, **ERRORS}, summary="Remove an alias")
+@api("people.edit")
+def remove_alias(request, person_id: uuid.UUID, alias_id: int):
+    services.remove_alias(_actor(request), person_id=person_id, alias_id=alias_id)
+    return Status(204, None)
+
+
+@router.post("/{person_id}/identifiers", response={201: IdentifierOut, **ERRORS}, summary="Add an identifier")
+@api("people.edit")
+def add_identifier(request, person_id: uuid.UUID, payload: IdentifierIn):
+    identifier = services.add_identifier(_actor(request), person_id=person_id, **payload.model_dump())
+    return Status(201, _identifier_out(identifier))
+
+
+@router.delete(
+    "/{person_id}/identifiers/{identifier_id}", response={204: None, **ERRORS}, summary="Remove an identifier"
+)
+@api("people.edit")
+def remove_identifier(request, person_id: uuid.UUID, identifier_id: int):
+    services.remove_identifier(_actor(request), person_id=person_id, identifier_id=identifier_id)
+    return Status(204, None)
+
+
+# --- alerts and case notes -------------------------------------------------------------------------
+
+
+class AlertIn(StrictIn):
+    type: AlertType
+    level: AlertLevel = "medium"
+    description: str = Field("", max_length=4000)
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+
+
+class CloseAlertIn(StrictIn):
+    reason: str = Field(..., min_length=1, max_length=500)
+
+
+@router.get("/{person_id}/alerts", response={200: list[AlertOut], **ERRORS}, summary="List alerts")
+@api("people.view")
+def list_alerts(request, person_id: uuid.UUID):
+    actor = _actor(request)
+    person = queries.get_person(actor, person_id)
+    return Status(200, [_alert_out(a) for a in queries.list_alerts(actor, person)])
+
+
+@router.post("/{person_id}/alerts", response={201: AlertOut, **ERRORS}, summary="Add an alert")
+@api("people.add_alert")
+def add_alert(request, person_id: uuid.UUID, payload: AlertIn):
+    return Status(201, _alert_out(services.add_alert(_actor(request), person_id=person_id, **payload.model_dump())))
+
+
+@router.post("/{person_id}/alerts/{alert_id}/close", response={200: AlertOut, **ERRORS}, summary="Close an alert")
+@api("people.close_alert")
+def close_alert(request, person_id: uuid.UUID, alert_id: uuid.UUID, payload: CloseAlertIn):
+    alert = services.close_alert(_actor(request), person_id=person_id, alert_id=alert_id, reason=payload.reason)
+    return Status(200, _alert_out(alert))
+
+
+class NoteIn(StrictIn):
+    type: NoteType = "general"
+    text: str = Field(..., min_length=1, max_length=10000)
+    sensitive: bool = False
+
+
+def _note_out(note: CaseNote) -> dict:
+    return {
+        "id": note.public_id,
+        "type": note.type,
+        "sensitive": note.sensitive,
+        "text": note.text,
+        "created_at": note.created_at,
+    }
+
+
+@router.get(
+    "/{person_id}/notes",
+    response={200: list[NoteOut], **ERRORS},
+    summary="List case notes the caller may read (health and security notes need their own permission; audited)",
+)
+@api("people.view")
+def list_notes(request, person_id: uuid.UUID):
+    actor = _actor(request)
+    person = queries.get_person(actor, person_id)
+    return Status(200, [_note_out(n) for n in queries.list_case_notes(actor, person)])
+
+
+@router.post("/{person_id}/notes", response={201: NoteOut, **ERRORS}, summary="Add a case note")
+@api("people.add_note")
+def add_note(request, person_id: uuid.UUID, payload: NoteIn):
+    return Status(201, _note_out(services.add_case_note(_actor(request), person_id=person_id, **payload.model_dump())))
+
+
+class TimelineParams(Schema):
+    limit: int = Field(100, ge=1, le=500)
+
+
+@router.get("/{person_id}/timeline", response={200: list[TimelineOut], **ERRORS}, summary="Timeline")
+@api("people.view")
+def timeline(request, person_id: uuid.UUID, params: Query[TimelineParams]):
+    actor = _actor(request)
+    person = queries.get_person(actor, person_id)
+    return Status(200, [e.__dict__ for e in queries.timeline(actor, person, limit=params.limit)])

@@ -95,13 +95,18 @@ def find_person(actor: Actor, public_id, *, for_update: bool = False, allow_merg
     people = people_in_scope(actor)
     if for_update:
         people = people.select_for_update()
-    person = people.filter(public_id=_parse_public_id(public_id)).first()
-    if person is None:
+    wanted = _parse_public_id(public_id)
+    person = people.filter(public_id=wanted).first()
+    if person is not None and (person.status != Person.Status.MERGED or allow_merged):
+        return person
+    # A merged record has lost its site links to the survivor, so the survivor's scope decides.
+    survivor_pk = Person.objects.filter(public_id=wanted, status=Person.Status.MERGED).values_list(
+        "merged_into_id", flat=True
+    )
+    survivor = people_in_scope(actor).filter(pk__in=survivor_pk).values_list("public_id", flat=True).first()
+    if survivor is None:
         raise NotFound(code="people.not_found")
-    if person.status == Person.Status.MERGED and not allow_merged:
-        survivor = people_in_scope(actor).filter(pk=person.merged_into_id).values_list("public_id", flat=True).first()
-        raise PersonMerged(survivor)
-    return person
+    raise PersonMerged(survivor)
 
 
 def get_person(actor: Actor, public_id) -> Person:
@@ -411,6 +416,15 @@ def find_duplicate_candidates(
             dobs = [d for d in (date_of_birth, swapped) if d]
             names_qs = names_qs.filter(Q(person__date_of_birth__in=dobs) | Q(person__date_of_birth__isnull=True))
         candidate_ids.update(names_qs.values_list("person_id", flat=True)[:_SOURCE_LIMIT])
+    if date_of_birth:
+        # Everyone born that day (a few dozen at a million people), so misspellings that sound
+        # different ("Kovalski" for "Kowalski") are still compared.
+        dobs = [d for d in (date_of_birth, _swapped(date_of_birth)) if d]
+        candidate_ids.update(
+            Person.objects.filter(date_of_birth__in=dobs)
+            .exclude(status=Person.Status.MERGED)
+            .values_list("pk", flat=True)[:_SOURCE_LIMIT]
+        )
     identifier_values = [v for _, v in facts.identifiers if v]
     if identifier_values:
         candidate_ids.update(
