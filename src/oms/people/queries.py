@@ -22,6 +22,7 @@ from oms.audit.services import record_event
 from oms.core import clock
 from oms.core.actor import Actor, Scope
 from oms.core.errors import NotFound, RuleViolation
+from oms.facilities.models import Site
 from oms.people import rules
 from oms.people.models import Alert, Allocation, CaseNote, Identifier, Person, PersonName, PersonSiteLink
 
@@ -532,3 +533,13 @@ def timeline(actor: Actor, person: Person, *, limit: int = 100) -> list[Timeline
     ]
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries[:limit]
+
+
+def sites_in_reach(actor: Actor) -> list[Site]:
+    """Active sites where the actor may hold a new record."""
+    sites = Site.objects.filter(active=True).order_by("name")
+    if actor.is_national:
+        return list(sites)
+    if actor.scope == Scope.ORGANISATION:
+        return list(sites.filter(organisation_id=actor.organisation_id))
+    return list(sites.filter(pk__in=sorted(actor.site_ids)))

@@ -1,0 +1,282 @@
+"""Person pages: thin. Each parses a form, calls one query or service, and renders a full page or,
+for htmx requests, only the fragment that changes. Every page works without JavaScript."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from oms.core.errors import Conflict, RuleViolation
+from oms.people import forms, queries, services
+from oms.people.models import PersonName
+from oms.web.access import page
+
+TABS = (("overview", "Overview"), ("alerts", "Alerts"), ("notes", "Case notes"), ("timeline", "Timeline"))
+
+
+def _service_errors_on(form, call):
+    """Run a service call; put a rule or conflict error on its field and undo any partial write."""
+    try:
+        return call()
+    except (RuleViolation, Conflict) as error:
+        transaction.set_rollback(True)
+        form.add_error(error.field if error.field in form.fields else None, error.detail)
+        return None
+
+
+def _person_or_redirect(request, public_id, tab="overview"):
+    """The person, or a redirect to the survivor when the record was merged."""
+    try:
+        return queries.get_person(request.actor, public_id), None
+    except queries.PersonMerged as merged:
+        if merged.survivor_public_id is None:
+            raise
+        messages.info(request, "That record was merged into this one.")
+        return None, redirect("people:profile_tab", public_id=merged.survivor_public_id, tab=tab)
+
+
+# --- search --------------------------------------------------------------------------------------
+
+
+@page("people.view")
+def search(request):
+    """Search people; results update as you type (htmx) and the same GET form works without it."""
+    form = forms.SearchForm(request.GET or None)
+    result = None
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        if data["q"].strip() or data["date_of_birth"]:
+            result = queries.search_people(
+                request.actor,
+                text=data["q"],
+                date_of_birth=data["date_of_birth"],
+                status=data["status"] or None,
+                limit=25,
+            )
+    context = {"form": form, "result": result, "can_create": request.actor.has("people.create")}
+    if request.htmx:
+        return render(request, "people/_results.html", context)
+    return render(request, "people/search.html", context)
+
+
+# --- profile -------------------------------------------------------------------------------------
+
+
+@page("people.view")
+def profile(request, public_id, tab="overview"):
+    """The person's record with an identity bar and tabs (overview, alerts, case notes, timeline)."""
+    if tab not in dict(TABS):
+        tab = "overview"
+    person, redirect_to = _person_or_redirect(request, public_id, tab)
+    if redirect_to:
+        return redirect_to
+    actor = request.actor
+    context = {
+        "person": person,
+        "tab": tab,
+        "tabs": [(key, label, reverse("people:profile_tab", args=[person.public_id, key])) for key, label in TABS],
+        "active_alerts": queries.active_alerts(person),
+        "can": {p: actor.has(f"people.{p}") for p in ("edit", "add_alert", "close_alert", "add_note", "merge")},
+    }
+    if tab == "overview":
+        context["names"] = [n for n in queries.person_names(person) if n.kind != PersonName.Kind.PRIMARY]
+        context["identifiers"] = queries.person_identifiers(person)
+        context["addresses"] = list(person.addresses.order_by("-is_primary", "-from_date"))
+        context["contacts"] = list(person.contacts.order_by("name"))
+    elif tab == "alerts":
+        context["alerts"] = queries.list_alerts(actor, person)
+    elif tab == "notes":
+        context["notes"] = queries.list_case_notes(actor, person)
+    else:
+        context["entries"] = queries.timeline(actor, person)
+    if request.htmx and request.htmx.target == "tab-panel":
+        return render(request, f"people/tabs/_{tab}.html", context)
+    return render(request, "people/profile.html", context)
+
+
+# --- create and edit -----------------------------------------------------------------------------
+
+
+@page("people.create")
+def create(request):
+    """Create a person; possible duplicates are listed and need a reason to create anyway."""
+    sites = queries.sites_in_reach(request.actor)
+    form = forms.CreatePersonForm(request.POST or None, sites=sites)
+    candidates = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            person = services.create_person(
+                request.actor,
+                family_name=data["family_name"],
+                given_name=data["given_name"],
+                middle_names=data["middle_names"],
+                date_of_birth=data["date_of_birth"],
+                sex=data["sex"],
+                gender_identity=data["gender_identity"],
+                ethnicity=data["ethnicity"],
+                nationality=data["nationality"],
+                languages=data["languages"],
+                interpreter_required=data["interpreter_required"],
+                legal_status=data["legal_status"],
+                site_id=data["site"],
+                duplicate_override_reason=data["duplicate_override_reason"],
+            )
+        except services.PossibleDuplicates as duplicates:
+            transaction.set_rollback(True)
+            candidates = duplicates.candidates
+            form.add_error("duplicate_override_reason", duplicates.detail)
+        except (RuleViolation, Conflict) as error:
+            transaction.set_rollback(True)
+            form.add_error(error.field if error.field in form.fields else None, error.detail)
+        else:
+            messages.success(request, f"Record created: {person.full_name}, {person.system_number}.")
+            return redirect("people:profile", public_id=person.public_id)
+    status = 200 if not form.errors else 422 if candidates is None else 409
+    return render(request, "people/create.html", {"form": form, "candidates": candidates}, status=status)
+
+
+@page("people.edit")
+def edit(request, public_id):
+    person, redirect_to = _person_or_redirect(request, public_id)
+    if redirect_to:
+        return redirect_to
+    initial = {f: getattr(person, f) for f in services.EDITABLE_FIELDS}
+    initial["languages"] = " ".join(person.languages or [])
+    form = forms.EditPersonForm(request.POST or None, initial={**initial, "version": person.version})
+    if request.method == "POST" and form.is_valid():
+        changes = dict(form.cleaned_data)
+        version = changes.pop("version")
+        if _service_errors_on(
+            form, lambda: services.update_person(request.actor, person_id=person.public_id, version=version, **changes)
+        ):
+            messages.success(request, "Details saved.")
+            return redirect("people:profile", public_id=person.public_id)
+    return render(
+        request,
+        "people/form_page.html",
+        {
+            "form": form,
+            "person": person,
+            "title": "Change personal details",
+            "button": "Save changes",
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+def _sub_record_page(request, public_id, *, form, title, button, save, tab="overview", success="Saved."):
+    person, redirect_to = _person_or_redirect(request, public_id)
+    if redirect_to:
+        return redirect_to
+    if request.method == "POST" and form.is_valid():
+        if _service_errors_on(form, lambda: save(person, form.cleaned_data)) is not None:
+            messages.success(request, success)
+            return redirect("people:profile_tab", public_id=person.public_id, tab=tab)
+    return render(
+        request,
+        "people/form_page.html",
+        {"form": form, "person": person, "title": title, "button": button},
+        status=422 if form.errors else 200,
+    )
+
+
+@page("people.edit")
+def add_alias(request, public_id):
+    return _sub_record_page(
+        request,
+        public_id,
+        form=forms.AliasForm(request.POST or None),
+        title="Add another name",
+        button="Add name",
+        save=lambda p, d: services.add_alias(request.actor, person_id=p.public_id, **d),
+        success="Name added.",
+    )
+
+
+@page("people.edit")
+def add_identifier(request, public_id):
+    return _sub_record_page(
+        request,
+        public_id,
+        form=forms.IdentifierForm(request.POST or None),
+        title="Add an identifier",
+        button="Add identifier",
+        success="Identifier added.",
+        save=lambda p, d: services.add_identifier(request.actor, person_id=p.public_id, **d),
+    )
+
+
+@page("people.add_alert")
+def add_alert(request, public_id):
+    return _sub_record_page(
+        request,
+        public_id,
+        form=forms.AlertForm(request.POST or None),
+        title="Add an alert",
+        button="Add alert",
+        tab="alerts",
+        success="Alert added.",
+        save=lambda p, d: services.add_alert(request.actor, person_id=p.public_id, **d),
+    )
+
+
+@page("people.close_alert")
+def close_alert(request, public_id, alert_id):
+    return _sub_record_page(
+        request,
+        public_id,
+        form=forms.CloseAlertForm(request.POST or None),
+        title="Close the alert",
+        button="Close alert",
+        tab="alerts",
+        success="Alert closed.",
+        save=lambda p, d: services.close_alert(request.actor, person_id=p.public_id, alert_id=alert_id, **d),
+    )
+
+
+@page("people.add_note")
+def add_note(request, public_id):
+    form = forms.CaseNoteForm(request.POST or None, note_types=queries.readable_note_types(request.actor))
+    return _sub_record_page(
+        request,
+        public_id,
+        form=form,
+        title="Add a case note",
+        button="Add note",
+        tab="notes",
+        success="Note added.",
+        save=lambda p, d: services.add_case_note(request.actor, person_id=p.public_id, **d),
+    )
+
+
+@page("people.merge")
+def merge(request, public_id):
+    """Merge this record with another: choose which survives, give a reason, confirm."""
+    person, redirect_to = _person_or_redirect(request, public_id)
+    if redirect_to:
+        return redirect_to
+    form = forms.MergeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            other = queries.get_person_by_system_number(request.actor, data["other_system_number"])
+        except queries.NotFound:
+            form.add_error("other_system_number", "No record with that system number was found.")
+        else:
+            survivor, duplicate = (person, other) if data["survivor"] == "this" else (other, person)
+            outcome = _service_errors_on(
+                form,
+                lambda: services.merge_people(
+                    request.actor,
+                    survivor_id=survivor.public_id,
+                    duplicate_id=duplicate.public_id,
+                    reason=data["reason"],
+                ),
+            )
+            if outcome is not None:
+                messages.success(request, f"Records merged. {duplicate.system_number} now points to this record.")
+                return redirect("people:profile_tab", public_id=survivor.public_id, tab="timeline")
+    return render(request, "people/merge.html", {"form": form, "person": person}, status=422 if form.errors else 200)

@@ -1,0 +1,152 @@
+"""Person pages through the Django test client, logged in with password and TOTP."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from oms.people.models import Alert, Person
+from tests.factories import login_verified
+from tests.people.conftest import make_person
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def smith(prison_a):
+    return make_person(prison_a, family="Smith", given="John", identifiers=[("pnc", "2001/0012345A")])
+
+
+def test_search_page_full_and_htmx_fragment(client, alice, smith):
+    login_verified(client, alice)
+    page = client.get("/people/", {"q": "smyth"})
+    body = page.content.decode()
+    assert page.status_code == 200 and 'hx-trigger="keyup changed delay:300ms' in body
+    assert "SMITH, John" in body and smith.system_number in body and "2001/0012345A" in body
+    fragment = client.get("/people/", {"q": "smyth"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="search-results")
+    text = fragment.content.decode()
+    assert "SMITH, John" in text and "<html" not in text
+    long_text = client.get("/people/", {"q": "x" * 10_000})
+    assert long_text.status_code == 200
+
+
+def test_search_needs_permission_and_login(client, alice, smith):
+    assert client.get("/people/").status_code == 302
+    from tests.factories import make_user
+
+    login_verified(client, make_user("analyst1", roles=("analyst",)))
+    assert client.get("/people/").status_code == 403
+
+
+def test_profile_tabs_and_scope(client, alice, bob, smith):
+    login_verified(client, alice)
+    for tab, text in (
+        ("", "Personal details"),
+        ("alerts", "Alerts"),
+        ("notes", "Case notes"),
+        ("timeline", "Person created"),
+    ):
+        page = client.get(f"/people/{smith.public_id}/{tab}")
+        assert page.status_code == 200, tab
+        assert text in page.content.decode()
+        assert "moj-identity-bar" in page.content.decode()
+    panel = client.get(f"/people/{smith.public_id}/timeline", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="tab-panel")
+    assert "moj-timeline" in panel.content.decode() and "moj-identity-bar" not in panel.content.decode()
+    client.logout()
+    login_verified(client, bob)
+    assert client.get(f"/people/{smith.public_id}/").status_code == 404
+
+
+def test_create_with_errors_then_duplicate_then_anyway(client, alice, prison_a, smith):
+    login_verified(client, alice)
+    assert client.get("/people/new").status_code == 200
+    empty = client.post("/people/new", {"site": str(prison_a.public_id), "sex": "not_known", "legal_status": "none"})
+    assert empty.status_code == 422
+    assert "govuk-error-summary" in empty.content.decode() and "#id_family_name" in empty.content.decode()
+    form = {
+        "given_name": "Jon",
+        "family_name": "Smyth",
+        "date_of_birth_day": "17",
+        "date_of_birth_month": "5",
+        "date_of_birth_year": "1980",
+        "sex": "male",
+        "legal_status": "none",
+        "site": str(prison_a.public_id),
+    }
+    warned = client.post("/people/new", form)
+    assert warned.status_code == 409 and "Possible matches" in warned.content.decode()
+    assert smith.system_number in warned.content.decode()
+    created = client.post("/people/new", {**form, "duplicate_override_reason": "Different person: checked photo"})
+    assert created.status_code == 302
+    person = Person.objects.get(family_name="Smyth")
+    assert created["Location"] == f"/people/{person.public_id}/"
+
+
+def test_edit_add_alert_close_alert_note_alias_identifier(client, alice, smith):
+    login_verified(client, alice)
+    base = f"/people/{smith.public_id}"
+    edit = client.post(
+        f"{base}/edit",
+        {
+            "given_name": "John",
+            "family_name": "Smith",
+            "sex": "male",
+            "legal_status": "remand",
+            "status": "active",
+            "version": "1",
+        },
+    )
+    assert edit.status_code == 302
+    stale = client.post(
+        f"{base}/edit",
+        {
+            "given_name": "Jo",
+            "family_name": "Smith",
+            "sex": "male",
+            "legal_status": "remand",
+            "status": "active",
+            "version": "1",
+        },
+    )
+    assert stale.status_code == 422 and "Someone else changed this record" in stale.content.decode()
+    assert client.post(f"{base}/alerts/new", {"type": "escape", "level": "high"}).status_code == 302
+    alert = Alert.objects.get(person=smith)
+    assert "moj-badge--red" in client.get(f"{base}/").content.decode()
+    assert client.post(f"{base}/alerts/{alert.public_id}/close", {"reason": "Reviewed"}).status_code == 302
+    assert client.post(f"{base}/notes/new", {"type": "general", "text": "Seen on the wing."}).status_code == 302
+    assert "Seen on the wing." in client.get(f"{base}/notes").content.decode()
+    assert client.post(f"{base}/names/new", {"family_name": "Smythe", "kind": "alias"}).status_code == 302
+    assert client.post(f"{base}/identifiers/new", {"kind": "cro", "value": "123/45A"}).status_code == 302
+    bad = client.post(f"{base}/identifiers/new", {"kind": "cro", "value": "///"})
+    assert bad.status_code == 422 and "must contain letters or digits" in bad.content.decode()
+
+
+def test_wrong_role_gets_403_on_change_pages(client, charlie, smith):
+    login_verified(client, charlie)
+    base = f"/people/{smith.public_id}"
+    for url in (f"{base}/edit", f"{base}/alerts/new", f"{base}/merge", "/people/new"):
+        assert client.get(url).status_code == 403, url
+    assert client.get(f"{base}/notes/new").status_code == 200  # facilitators write case notes
+
+
+def test_merge_page_and_merged_record_redirects(client, alice, prison_a, smith):
+    duplicate = make_person(prison_a, family="Smyth", given="Jon", dob=dt.date(1980, 5, 17))
+    login_verified(client, alice)
+    merged = client.post(
+        f"/people/{duplicate.public_id}/merge",
+        {
+            "other_system_number": smith.system_number.lower(),
+            "survivor": "other",
+            "reason": "Same person",
+            "confirm": "on",
+        },
+    )
+    assert merged.status_code == 302 and merged["Location"] == f"/people/{smith.public_id}/timeline"
+    assert "Person merged" in client.get(merged["Location"]).content.decode()
+    old = client.get(f"/people/{duplicate.public_id}/")
+    assert old.status_code == 302 and old["Location"] == f"/people/{smith.public_id}/overview"
+    unconfirmed = client.post(
+        f"/people/{smith.public_id}/merge", {"other_system_number": "Z9999ZZ", "survivor": "this", "reason": "x"}
+    )
+    assert unconfirmed.status_code == 422
