@@ -7,7 +7,7 @@ event before its rows are returned, so if that write fails nothing is returned (
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -22,6 +22,7 @@ from oms.core.errors import RuleViolation
 
 STREAM_CHUNK = 5000
 MAX_PAGE_SIZE = 200
+PAGE_SIZE = 50
 # Read events: the timeline shows what happened to a person, not who looked at them.
 READ_ACTION_SUFFIXES = ("_viewed", "_searched", "_exported")
 
@@ -62,6 +63,30 @@ def verify_stored_chain(actor: Actor) -> Verification:
 
 
 # --- search ----------------------------------------------------------------------------------------
+_person_resolver: Callable[[str], int | None] | None = None
+
+
+def set_person_resolver(resolver: Callable[[str], int | None]) -> None:
+    """Let the people app (above audit) turn a system number into the internal person id, so
+    auditors can search by the number they know. Registered in the people app's ``ready``."""
+    global _person_resolver
+    _person_resolver = resolver
+
+
+def as_id(text: str) -> int | None:
+    """A database id typed by a person: ASCII digits that fit a 64-bit column, else None."""
+    text = text.strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
+
+
+def resolve_person(reference: str) -> int | None:
+    """A person id from a numeric id or (through the people app, when installed) a system number."""
+    reference = reference.strip()
+    if as_id(reference) is not None:
+        return as_id(reference)
+    return _person_resolver(reference) if _person_resolver is not None and reference else None
+
+
 @dataclass(frozen=True)
 class EventPage:
     events: list[AuditEvent]
@@ -128,7 +153,7 @@ def search_events(
     since: datetime | None = None,
     until: datetime | None = None,
     page: int = 1,
-    page_size: int = 50,
+    page_size: int = PAGE_SIZE,
 ) -> EventPage:
     """Search the trail, newest first. Permission: audit.view (national: the trail has no scope).
 
@@ -172,18 +197,23 @@ def _plain(value):
     return value.isoformat() if isinstance(value, datetime) else value
 
 
-def events_for_person(actor: Actor, person_id: int, *, limit: int = 200) -> list[AuditEvent]:
+def events_for_person(
+    actor: Actor, person_id: int, *, merged_person_ids: Iterable[int] = (), limit: int = 200
+) -> list[AuditEvent]:
     """What happened to one person (changes, merges, alerts, notes), newest first, for the timeline.
 
-    Not checked against audit.view and not audited here: the people app calls this only after it has
-    checked the actor may see this person, and it audits the profile read itself. Read events
-    ("..._viewed", searches, exports) are left out: the timeline is about the person, not the readers.
+    ``merged_person_ids`` adds the events of records merged into this one. Not checked against
+    audit.view and not audited here: the people app calls this only after it has checked the actor
+    may see this person, and it audits the profile read itself. Read events ("..._viewed",
+    searches, exports) and denied attempts are left out: the timeline is about the person.
     """
     read_actions = Q()
     for suffix in READ_ACTION_SUFFIXES:
         read_actions |= Q(action__endswith=suffix)
     return list(
-        AuditEvent.objects.filter(subject_person_id=person_id, outcome=AuditEvent.Outcome.SUCCESS)
+        AuditEvent.objects.filter(
+            subject_person_id__in=[person_id, *merged_person_ids], outcome=AuditEvent.Outcome.SUCCESS
+        )
         .exclude(read_actions)
         .order_by("-seq")[:limit]
     )

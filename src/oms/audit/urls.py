@@ -1,2 +1,9 @@
+from django.urls import path
+
+from oms.audit import views
+
 app_name = "audit"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.search, name="search"),
+    path("reports/<slug:name>", views.report, name="report"),
+]

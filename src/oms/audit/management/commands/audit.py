@@ -81,8 +81,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             page = queries.search_events(
                 actor,
-                user_id=int(user) if user.isdigit() else None,
-                username=None if user.isdigit() else user or None,
+                user_id=queries.as_id(user),
+                username=None if queries.as_id(user) is not None else user or None,
                 person_id=options["person"],
                 object_type=options["object_type"],
                 object_id=options["object_id"],
