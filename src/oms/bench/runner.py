@@ -41,9 +41,11 @@ def run_suite(
     *,
     only: tuple[str, ...] = ALL,
     people: int | None = None,
+    queries_per_kind: int | None = None,
     log: Callable[[str], None] = print,
 ) -> dict:
-    """Run the chosen benchmarks at ``tier`` and return JSON-able results."""
+    """Run the chosen benchmarks at ``tier`` and return JSON-able results. ``people`` and
+    ``queries_per_kind`` override the tier's sizes (quick checks and tests)."""
     if tier not in TIERS:
         raise ValueError(f"unknown tier {tier!r}; choose from {', '.join(TIERS)}")
     if Person.objects.exists():
@@ -81,9 +83,10 @@ def run_suite(
         _analyze()
 
     if "B4" in only:
-        log(f"B4: {settings_tier.queries_per_kind} queries per kind on both paths...")
+        query_count = queries_per_kind or settings_tier.queries_per_kind
+        log(f"B4: {query_count} queries per kind on both paths...")
         b4 = b4_search.run(
-            queries_per_kind=settings_tier.queries_per_kind,
+            queries_per_kind=query_count,
             brute_force_queries=settings_tier.brute_force_queries,
             tier=tier,
         )

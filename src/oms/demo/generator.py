@@ -9,6 +9,7 @@ Nothing here touches the database: the loader turns drafts into rows.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -145,6 +146,12 @@ class _Vocabulary:
         self.phones = [uk.phone_number() for _ in range(2000)]
 
 
+@functools.lru_cache(maxsize=4)
+def vocabulary(seed: int) -> _Vocabulary:
+    """Building the vocabulary takes about a second; loads and tests with the same seed share it."""
+    return _Vocabulary(seed)
+
+
 class PopulationGenerator:
     """Yields ``PersonDraft`` objects; the same seed and sites give the same people."""
 
@@ -157,7 +164,7 @@ class PopulationGenerator:
         self.sites = sites
         self.today = today
         self.next_index = first_index
-        self.vocab = _Vocabulary(seed)
+        self.vocab = vocabulary(seed)
         self._locale_codes = [loc for loc, *_ in LOCALES]
         self._locale_weights = [w for _, w, *_ in LOCALES]
         self._locale_info = {loc: (nat, lang) for loc, _, nat, lang in LOCALES}
