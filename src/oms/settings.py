@@ -180,7 +180,10 @@ OTP_TOTP_ISSUER = "OMS"
 
 # --- Security headers (security.md HDR-1) --------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "no-referrer"
+# "same-origin", not "no-referrer": URLs still never leak to other sites, but browsers must send a real
+# Origin header on our own form posts. Under "no-referrer" Chromium sends "Origin: null" and Django's
+# CSRF check refuses every form (and over HTTPS it also needs a same-origin Referer). See tests/e2e.
+SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_HSTS_SECONDS = 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True

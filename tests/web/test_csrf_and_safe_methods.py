@@ -64,7 +64,12 @@ def test_the_sign_out_button_posts_with_the_token(client, alice):
 
 def test_the_api_refuses_an_unsafe_call_on_the_session_cookie_without_the_csrf_token(alice):
     client = csrf_client(alice)
-    unsafe = [r for r in walk() if set(r.methods) & {"POST", "PUT", "PATCH", "DELETE"}]
+    # Public operations (the API login) act on no session, so there is nothing for CSRF to protect.
+    unsafe = [
+        r
+        for r in walk()
+        if set(r.methods) & {"POST", "PUT", "PATCH", "DELETE"} and getattr(r.view, "oms_access", None) != "public"
+    ]
     if not unsafe:
         pytest.skip("no unsafe API operation mounted yet")
     for route in unsafe:

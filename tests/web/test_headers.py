@@ -24,7 +24,8 @@ def assert_security_headers(response):
     assert response.headers.get("Strict-Transport-Security", "").startswith("max-age=")
     assert int(response.headers["Strict-Transport-Security"].split("=")[1].split(";")[0]) >= 31536000
     assert response.headers.get("X-Content-Type-Options") == "nosniff"
-    assert response.headers.get("Referrer-Policy") == "no-referrer"
+    # same-origin rather than HDR-1's no-referrer: see SECURE_REFERRER_POLICY in oms.settings.
+    assert response.headers.get("Referrer-Policy") == "same-origin"
     assert "camera=()" in response.headers.get("Permissions-Policy", "")
     assert response.headers.get("Cross-Origin-Opener-Policy") == "same-origin"
     if response.get("Content-Type", "").startswith("text/html"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
@@ -19,7 +20,7 @@ class SecurityHeadersMiddleware:
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         response.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         response.setdefault("X-Content-Type-Options", "nosniff")
-        response.setdefault("Referrer-Policy", "no-referrer")
+        response.setdefault("Referrer-Policy", settings.SECURE_REFERRER_POLICY)
         # HSTS is set here too, not only over TLS: a plain-HTTP test still proves the header is sent.
         response.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         user = getattr(request, "user", None)

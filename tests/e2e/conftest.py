@@ -1,0 +1,111 @@
+"""Browser tests: Playwright drives Debian's chromium against pytest-django's live server.
+
+Every test here is marked ``browser`` (run by ``make test-browser``). The live server shares the test
+database through transactions that really commit, so these tests use ``transactional_db``, which
+empties every table after each test. The audit tables refuse deletion by design (AUD-4 triggers), so
+the triggers are lifted only for that flush and put back, with the seeded rows, before the next test.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test body
+# (arranging data) are still synchronous and safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("OMS_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def pytest_collection_modifyitems(config, items):
+    here = Path(__file__).parent
+    for item in items:
+        if Path(item.fspath).is_relative_to(here):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"chromium not installed at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+APPEND_ONLY_MIGRATIONS = (
+    "oms.audit.migrations.0002_chain_head_and_append_only",
+    "oms.audit.migrations.0004_checkpoint_append_only",
+)
+
+
+def _set_append_only_triggers(installed: bool) -> None:
+    from django.apps import apps
+    from django.db import connection
+
+    with connection.schema_editor() as editor:
+        for name in APPEND_ONLY_MIGRATIONS:
+            migration = importlib.import_module(name)
+            migration.remove_triggers(apps, editor)
+            if installed:
+                migration.install_triggers(apps, editor)
+
+
+@pytest.fixture
+def seeded_roles(transactional_db):
+    """The rows migrations seed, restored after the previous test's flush; the audit triggers are
+    lifted on the way out so the flush that follows this test can empty the audit tables."""
+    from oms.accounts.roles import sync_seed_roles
+    from oms.audit.models import AuditChainHead
+
+    _set_append_only_triggers(installed=True)
+    AuditChainHead.objects.get_or_create(pk=1)
+    sync_seed_roles()
+    yield
+    _set_append_only_triggers(installed=False)
+
+
+@pytest.fixture
+def page(browser, live_server, seeded_roles):
+    """A fresh browser context per test (no shared cookies), failing the test on any CSP violation
+    or script error, which would mean a page breaks under the real policy."""
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    problems: list[str] = []
+    tab.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    tab.on(
+        "console",
+        lambda message: problems.append(f"console {message.type}: {message.text}") if message.type == "error" else None,
+    )
+    yield tab
+    context.close()
+    assert not problems, "browser reported problems:\n" + "\n".join(problems)
+
+
+@pytest.fixture
+def screenshot():
+    """Save a full-page screenshot for the README (docs/screenshots/<name>.png)."""
+
+    def save(tab, name: str):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        tab.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+    return save
