@@ -90,6 +90,9 @@ class PersonName(models.Model):
     family_phonetic = models.CharField(max_length=20)  # Double Metaphone primary key
     given_phonetic = models.CharField(max_length=20, blank=True)
     family_nysiis = models.CharField(max_length=20, blank=True)
+    family_anagram = models.CharField(
+        max_length=100, blank=True, db_default=""
+    )  # letters sorted, for swapped-letter typos
 
     class Meta:
         indexes = [
@@ -98,6 +101,7 @@ class PersonName(models.Model):
             models.Index(fields=["family_nysiis"], name="personname_nysiis"),
             models.Index(fields=["given_norm"], name="personname_given"),
             models.Index(fields=["given_phonetic"], name="personname_given_phonetic"),
+            models.Index(fields=["family_anagram"], name="personname_anagram"),
         ]
 
 

@@ -241,6 +241,7 @@ def _candidate_names(base: QuerySet, name_query: rules.NameQuery, narrow_by_dob:
         lookups.append(Q(family_phonetic=metaphone))
         lookups.append(Q(given_phonetic=metaphone))
         lookups.append(Q(family_nysiis=rules.nysiis_key(token)))
+        lookups.append(Q(family_anagram=rules.anagram_key(token)))
         if len(token) >= 4:
             # Fuzzy narrowing: typos usually keep the first letters ("smiht", "johnsno").
             start = token[:3]

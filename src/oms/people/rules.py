@@ -60,6 +60,11 @@ class NameKeys:
     family_phonetic: str
     given_phonetic: str
     family_nysiis: str
+    family_anagram: str  # the letters sorted: swapped letters ("Adnrews") still meet ("Andrews")
+
+
+def anagram_key(name_norm: str) -> str:
+    return "".join(sorted(name_norm))
 
 
 def name_keys(family_name: str, given_name: str = "") -> NameKeys:
@@ -72,6 +77,7 @@ def name_keys(family_name: str, given_name: str = "") -> NameKeys:
         family_phonetic=metaphone_key(family_norm),
         given_phonetic=metaphone_key(given_norm),
         family_nysiis=nysiis_key(family_norm),
+        family_anagram=anagram_key(family_norm),
     )
 
 
