@@ -234,3 +234,41 @@ def test_the_search_command_rejects_a_bad_date():
 
     with pytest.raises(CommandError):
         call_command("audit", "search", "--since", "yesterday")
+
+
+# --- the signing key -------------------------------------------------------------------------------
+@pytest.fixture
+def fresh_key():
+    signing_key.cache_clear()
+    yield
+    signing_key.cache_clear()
+
+
+def test_the_key_comes_from_the_file_when_set(settings, tmp_path, fresh_key):
+    key_file = tmp_path / "audit.key"
+    key_file.write_text("a" * 40 + "\n")
+    settings.AUDIT_SIGNING_KEY_FILE = str(key_file)
+    assert signing_key() == b"a" * 40
+
+
+def test_production_refuses_to_run_without_a_good_key_file(settings, tmp_path, fresh_key):
+    from oms.audit.signing import signing_key_problems
+
+    settings.PRODUCTION = True
+    settings.AUDIT_SIGNING_KEY_FILE = ""
+    assert [p.id for p in signing_key_problems()] == ["oms.audit.E001"]
+    settings.AUDIT_SIGNING_KEY_FILE = str(tmp_path / "missing")
+    assert [p.id for p in signing_key_problems()] == ["oms.audit.E002"]
+    (tmp_path / "short").write_text("too short")
+    settings.AUDIT_SIGNING_KEY_FILE = str(tmp_path / "short")
+    assert [p.id for p in signing_key_problems()] == ["oms.audit.E003"]
+
+
+def test_a_checkpoint_that_cannot_be_signed_fails_the_write_closed(settings, fresh_key):
+    settings.PRODUCTION = True
+    settings.AUDIT_SIGNING_KEY_FILE = ""
+    settings.AUDIT_CHECKPOINT_INTERVAL = 2
+    record(1)
+    with pytest.raises(ServiceUnavailable):
+        record(1)
+    assert AuditEvent.objects.count() == 1

@@ -10,7 +10,7 @@ from django.db import DatabaseError, transaction
 
 from oms.audit.models import AuditChainHead, AuditCheckpoint, AuditEvent
 from oms.audit.rules import Verification, chain_hash, sign_checkpoint
-from oms.audit.signing import signing_key
+from oms.audit.signing import SigningKeyUnavailable, signing_key
 from oms.core import clock
 from oms.core.actor import Actor
 from oms.core.errors import ServiceUnavailable
@@ -112,7 +112,7 @@ def record_event(
             if _checkpoint_due(event.seq):
                 _new_checkpoint(event.seq, event_hash).save()
             return event
-    except (DatabaseError, AuditChainHead.DoesNotExist) as exc:
+    except (DatabaseError, AuditChainHead.DoesNotExist, SigningKeyUnavailable) as exc:
         raise ServiceUnavailable("The audit trail could not be written; nothing was changed.") from exc
 
 
@@ -150,7 +150,7 @@ def record_events_in_bulk(actor: Actor, events: Iterable[Mapping], *, batch_size
             written += len(rows)
             AuditCheckpoint.objects.bulk_create(checkpoints)
             AuditChainHead.objects.filter(pk=1).update(seq=seq, hash=prev_hash)
-    except (DatabaseError, AuditChainHead.DoesNotExist) as exc:
+    except (DatabaseError, AuditChainHead.DoesNotExist, SigningKeyUnavailable) as exc:
         raise ServiceUnavailable("The audit trail could not be written; nothing was changed.") from exc
     return written
 

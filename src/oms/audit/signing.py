@@ -17,16 +17,23 @@ from django.core import checks
 MIN_KEY_BYTES = 32
 
 
+class SigningKeyUnavailable(RuntimeError):
+    """The checkpoint signing key is missing, unreadable or too short."""
+
+
 @functools.cache
 def signing_key() -> bytes:
     path = settings.AUDIT_SIGNING_KEY_FILE
     if path:
-        key = Path(path).read_bytes().strip()
+        try:
+            key = Path(path).read_bytes().strip()
+        except OSError as exc:
+            raise SigningKeyUnavailable(f"the audit signing key file cannot be read: {exc.strerror}") from exc
         if len(key) < MIN_KEY_BYTES:
-            raise RuntimeError(f"the audit signing key in {path} is shorter than {MIN_KEY_BYTES} bytes")
+            raise SigningKeyUnavailable(f"the audit signing key is shorter than {MIN_KEY_BYTES} bytes")
         return key
     if getattr(settings, "PRODUCTION", False):
-        raise RuntimeError("OMS_AUDIT_SIGNING_KEY_FILE is required in production")
+        raise SigningKeyUnavailable("OMS_AUDIT_SIGNING_KEY_FILE is required in production")
     return hashlib.sha256(("oms-audit-signing-key:" + settings.SECRET_KEY).encode()).digest()
 
 

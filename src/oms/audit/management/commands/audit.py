@@ -36,7 +36,7 @@ class Command(BaseCommand):
         verbs.add_parser("checkpoint", help="Sign the current chain head (run nightly and before a purge).")
         search = verbs.add_parser("search", help="Search events, newest first.")
         search.add_argument("--user", help="username (case-insensitive) or numeric user id")
-        search.add_argument("--person", type=int, help="subject person id")
+        search.add_argument("--person", help="subject person: system number (such as A1234BC) or person id")
         search.add_argument("--object-type")
         search.add_argument("--object-id")
         search.add_argument("--action", help='an action name, or an app prefix ending in "." such as "people."')
@@ -78,12 +78,17 @@ class Command(BaseCommand):
 
     def _search(self, actor: Actor, options: dict) -> None:
         user = options["user"] or ""
+        person_id = None
+        if options["person"]:
+            person_id = queries.resolve_person(options["person"])
+            if person_id is None:
+                raise CommandError(f"no person has the system number {options['person']!r}")
         with transaction.atomic():
             page = queries.search_events(
                 actor,
                 user_id=queries.as_id(user),
                 username=None if queries.as_id(user) is not None else user or None,
-                person_id=options["person"],
+                person_id=person_id,
                 object_type=options["object_type"],
                 object_id=options["object_id"],
                 action=options["action"],
