@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -36,6 +37,18 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if Path(item.fspath).is_relative_to(here):
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite, a file database rather than the shared in-memory one: the live server answers
+    requests on several threads, and shared-cache memory databases then fail with "table is locked"
+    where a file database in WAL mode simply waits its turn, as the real application does."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3") and not database.get("TEST", {}).get("NAME"):
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("browser-db") / "oms.sqlite3")
 
 
 @pytest.fixture(scope="session")
@@ -82,6 +95,17 @@ def seeded_roles(transactional_db):
     _set_append_only_triggers(installed=False)
 
 
+# Pages answer a form with errors as 4xx (422, 409) on purpose; Chromium logs any non-2xx load as a
+# console error. Those are expected: server errors, CSP violations and script errors are not.
+EXPECTED_CLIENT_ERROR = re.compile(r"^Failed to load resource: the server responded with a status of 4\d\d")
+
+
+def _console_problem(message) -> list[str]:
+    if message.type != "error" or EXPECTED_CLIENT_ERROR.match(message.text):
+        return []
+    return [f"console error: {message.text}"]
+
+
 @pytest.fixture
 def page(browser, live_server, seeded_roles):
     """A fresh browser context per test (no shared cookies), failing the test on any CSP violation
@@ -91,10 +115,7 @@ def page(browser, live_server, seeded_roles):
     tab = context.new_page()
     problems: list[str] = []
     tab.on("pageerror", lambda error: problems.append(f"script error: {error}"))
-    tab.on(
-        "console",
-        lambda message: problems.append(f"console {message.type}: {message.text}") if message.type == "error" else None,
-    )
+    tab.on("console", lambda message: problems.extend(_console_problem(message)))
     yield tab
     context.close()
     assert not problems, "browser reported problems:\n" + "\n".join(problems)
