@@ -8,11 +8,42 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
+from django.core.management.commands import flush as flush_command
+from django.db import connections
 
 from oms.core.actor import Scope
 from oms.facilities.models import Organisation, Site
 from tests.factories import make_organisation, make_site, make_user
+
+
+# The audit tables are append-only in the database itself (AUD-4), so the flush that ends each
+# transactional (live-server, browser) test must lift the triggers for a moment, then put them
+# back and recreate the chain head row that the migration made.
+_APPEND_ONLY_MIGRATIONS = ("0002_chain_head_and_append_only", "0004_checkpoint_append_only")
+_original_flush = flush_command.Command.handle
+
+
+def _flush_with_audit_triggers_lifted(self, **options):
+    connection = connections[options.get("database") or "default"]
+    modules = [importlib.import_module(f"oms.audit.migrations.{name}") for name in _APPEND_ONLY_MIGRATIONS]
+    with connection.schema_editor() as editor:
+        for module in modules:
+            module.remove_triggers(None, editor)
+    try:
+        return _original_flush(self, **options)
+    finally:
+        from oms.audit.models import AuditChainHead
+
+        AuditChainHead.objects.using(connection.alias).get_or_create(pk=1)
+        with connection.schema_editor() as editor:
+            for module in modules:
+                module.install_triggers(None, editor)
+
+
+flush_command.Command.handle = _flush_with_audit_triggers_lifted
 
 
 @pytest.fixture
