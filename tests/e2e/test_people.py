@@ -79,6 +79,8 @@ def test_create_a_person_after_correcting_a_validation_error(page, alice, prison
     expect(summary).to_contain_text("Date of birth must be a real date")
     summary.get_by_role("link").first.click()  # errors are listed in the order of the form
     expect(page.get_by_label("Family name")).to_be_focused()
+    summary.get_by_role("link", name="Date of birth must be a real date").click()
+    expect(page.get_by_role("group", name="Date of birth").get_by_label("Day")).to_be_focused()
 
     page.get_by_label("Family name").fill("Marchetti-Brown")
     page.get_by_role("group", name="Date of birth").get_by_label("Day").fill("28")

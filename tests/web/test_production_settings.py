@@ -48,12 +48,12 @@ def test_insecure_cookies_are_refused(production, cookie):
     assert "oms.E003" in _ids(production)
 
 
-def test_a_remote_database_without_tls_is_refused(production):
-    production.DATABASES = {
-        "default": {"ENGINE": "django.db.backends.postgresql", "HOST": "db.example.internal", "OPTIONS": {}}
-    }
+def test_a_remote_database_without_tls_is_refused(production, monkeypatch):
+    # Only the check reads this dict; the test's own connection is already open and unaffected.
+    remote = {"ENGINE": "django.db.backends.postgresql", "HOST": "db.example.internal", "OPTIONS": {}}
+    monkeypatch.setitem(production.DATABASES, "default", remote)
     assert "oms.E004" in _ids(production)
-    production.DATABASES["default"]["OPTIONS"] = {"sslmode": "verify-full"}
+    remote["OPTIONS"] = {"sslmode": "verify-full"}
     assert "oms.E004" not in _ids(production)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django import template
+from django import forms, template
 from django.http import QueryDict
 from django.urls import NoReverseMatch, reverse
 
@@ -35,6 +35,20 @@ def describedby(field) -> str:
     if field.errors:
         ids.append(f"{field.auto_id}-error")
     return " ".join(ids)
+
+
+@register.filter
+def error_anchor(field) -> str:
+    """The id an error summary link points at: the input itself, or the first box of a date input
+    or the first option of radios and checkboxes (Django gives those no label id)."""
+    if field.id_for_label:
+        return field.id_for_label
+    widget = field.field.widget
+    if isinstance(widget, forms.MultiWidget):
+        return f"{field.auto_id}{widget.widgets_names[0]}"
+    if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+        return f"{field.auto_id}_0"
+    return field.auto_id
 
 
 @register.filter
