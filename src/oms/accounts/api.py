@@ -12,7 +12,7 @@ from typing import Literal
 
 from django.conf import settings
 from django.http import JsonResponse
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from oms.accounts import logon, queries, services
 from oms.accounts.models import User
@@ -90,7 +90,7 @@ def login(request, payload: LoginIn):
     logon.complete_logon(outcome, ip=ip, channel="api")
     actor = logon.logon_actor(user, user.username, channel="api", ip=ip)
     issued = services.issue_logon_token(actor, user=user)
-    return 200, {"token": issued.secret, "expires_at": issued.token.expires_at}
+    return Status(200, {"token": issued.secret, "expires_at": issued.token.expires_at})
 
 
 @router.post("/logout", response={204: None, **ERRORS}, summary="Revoke the logon token used for this call")
@@ -99,7 +99,7 @@ def logout(request):
     if request.actor.api_token_id is None:
         raise RuleViolation("Log out of the web session on the web.", code="accounts.not_logon_token")
     services.revoke_logon_token(request.actor, token_id=request.actor.api_token_id)
-    return 204, None
+    return Status(204, None)
 
 
 class MeOut(Schema):
@@ -249,7 +249,7 @@ def create_user(request, payload: UserCreateIn):
         expires_at=clock.now() + dt.timedelta(hours=payload.temporary_hours) if payload.temporary_hours else None,
         is_service_account=payload.is_service_account,
     )
-    return 201, {"user": _user_out(created.user), "one_time_password": created.one_time_password}
+    return Status(201, {"user": _user_out(created.user), "one_time_password": created.one_time_password})
 
 
 @router.get("/users/{user_id}", response={200: UserOut, **ERRORS}, summary="Read a user (step-up needed)")
@@ -350,7 +350,7 @@ def create_token(request, payload: TokenCreateIn):
         scopes=payload.scopes,
         expires_in_days=payload.expires_in_days,
     )
-    return 201, {"token": _token_out(issued.token), "secret": issued.secret}
+    return Status(201, {"token": _token_out(issued.token), "secret": issued.secret})
 
 
 @router.post("/tokens/{token_id}/revoke", response={200: TokenOut, **ERRORS}, summary="Revoke a client token")

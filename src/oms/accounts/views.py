@@ -86,8 +86,8 @@ def _refusal(request, outcome: logon.LogonOutcome) -> HttpResponse | None:
 
 
 def _form_error(form, exc: DomainError) -> None:
-    # The request transaction is rolled back so a half-applied change never commits with the error page.
-    transaction.set_rollback(True)
+    # Callers run the service in a savepoint (transaction.atomic), so a refused change leaves nothing
+    # behind while the page with the explanation still renders in the request transaction.
     field = exc.field if exc.field in form.fields else None
     form.add_error(field, exc.detail)
 
@@ -220,12 +220,13 @@ def password_change(request):
     if request.method == "POST" and form.is_valid():
         actor = logon.logon_actor(user, user.username, channel="web", ip=_ip(request))
         try:
-            services.change_own_password(
-                actor,
-                user=user,
-                current_password=form.cleaned_data["current_password"],
-                new_password=form.cleaned_data["new_password"],
-            )
+            with transaction.atomic():
+                services.change_own_password(
+                    actor,
+                    user=user,
+                    current_password=form.cleaned_data["current_password"],
+                    new_password=form.cleaned_data["new_password"],
+                )
         except DomainError as exc:
             _form_error(form, exc)
         else:
@@ -341,16 +342,17 @@ def user_create(request):
     form = UserCreateForm(request.POST or None, actor=request.actor)
     if request.method == "POST" and form.is_valid():
         try:
-            created = services.create_user(
-                request.actor,
-                username=form.cleaned_data["username"],
-                first_name=form.cleaned_data["first_name"],
-                last_name=form.cleaned_data["last_name"],
-                email=form.cleaned_data["email"],
-                access=_access_request(form),
-                expires_at=form.expires_at(clock.now()),
-                is_service_account=form.cleaned_data["is_service_account"],
-            )
+            with transaction.atomic():
+                created = services.create_user(
+                    request.actor,
+                    username=form.cleaned_data["username"],
+                    first_name=form.cleaned_data["first_name"],
+                    last_name=form.cleaned_data["last_name"],
+                    email=form.cleaned_data["email"],
+                    access=_access_request(form),
+                    expires_at=form.expires_at(clock.now()),
+                    is_service_account=form.cleaned_data["is_service_account"],
+                )
         except DomainError as exc:
             if exc.status in (403, 404):
                 raise
@@ -393,7 +395,8 @@ def user_access(request, public_id):
     form = AccessForm(request.POST or None, actor=request.actor, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.change_access(request.actor, user_id=user.public_id, access=_access_request(form))
+            with transaction.atomic():
+                services.change_access(request.actor, user_id=user.public_id, access=_access_request(form))
         except DomainError as exc:
             if exc.status == 404:
                 raise
@@ -467,13 +470,14 @@ def token_list(request):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            issued = services.create_api_token(
-                actor,
-                owner_id=form.cleaned_data["owner"],
-                name=form.cleaned_data["name"],
-                scopes=form.cleaned_data["scopes"],
-                expires_in_days=form.cleaned_data["expires_in_days"],
-            )
+            with transaction.atomic():
+                issued = services.create_api_token(
+                    actor,
+                    owner_id=form.cleaned_data["owner"],
+                    name=form.cleaned_data["name"],
+                    scopes=form.cleaned_data["scopes"],
+                    expires_in_days=form.cleaned_data["expires_in_days"],
+                )
         except DomainError as exc:
             if exc.status in (403, 404):
                 raise
