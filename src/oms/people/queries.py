@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from oms.accounts.models import User
-from oms.audit.models import AuditEvent
+from oms.audit import queries as audit_queries
 from oms.audit.services import record_event
 from oms.core import clock
 from oms.core.actor import Actor, Scope
@@ -482,9 +482,6 @@ class TimelineEntry:
     by: str = ""
 
 
-_TIMELINE_HIDDEN_SUFFIXES = ("_viewed", "_searched")
-
-
 def _describe_action(action: str) -> str:
     verb = action.split(".", 1)[-1].replace("_", " ")
     return verb[:1].upper() + verb[1:]
@@ -494,10 +491,8 @@ def timeline(actor: Actor, person: Person, *, limit: int = 100) -> list[Timeline
     """What happened to the person, newest first: audited changes (reads left out), readable case
     notes and alerts. A survivor's timeline includes the events of the records merged into it."""
     actor.require("people.view")
-    subject_ids = [person.pk, *Person.objects.filter(merged_into=person).values_list("pk", flat=True)]
-    events = AuditEvent.objects.filter(subject_person_id__in=subject_ids).order_by("-seq")
-    for suffix in _TIMELINE_HIDDEN_SUFFIXES:
-        events = events.exclude(action__endswith=suffix)
+    merged_ids = list(Person.objects.filter(merged_into=person).values_list("pk", flat=True))
+    events = audit_queries.events_for_person(actor, person.pk, merged_person_ids=merged_ids, limit=limit)
     entries = [
         TimelineEntry(
             at=e.occurred_at,
@@ -506,7 +501,7 @@ def timeline(actor: Actor, person: Person, *, limit: int = 100) -> list[Timeline
             detail=", ".join(e.changed_fields) if e.changed_fields else e.reason,
             by=e.actor_username,
         )
-        for e in events[:limit]
+        for e in events
     ]
     authors = {}
     notes = list_case_notes(actor, person, limit=limit)
