@@ -68,3 +68,9 @@ def test_a_denial_that_cannot_be_audited_still_denies(client, charlie, monkeypat
     assert client.get(reverse("audit:search")).status_code == 403
     assert client.get("/api/v1/audit/events").status_code == 403
     assert "could not be audited" in caplog.text
+
+
+def test_a_denied_path_with_a_null_character_is_still_recorded(client):
+    assert client.get("/api/v1/people/%00").status_code == 401
+    [event] = denials()
+    assert event.details["path"] == "/api/v1/people/\ufffd"

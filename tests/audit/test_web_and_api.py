@@ -120,6 +120,10 @@ def test_the_api_rejects_bad_input_with_4xx(auditor_client):
     backwards = auditor_client.get(API, {"since": "2026-03-02T00:00:00Z", "until": "2026-03-01T00:00:00Z"})
     assert backwards.status_code == 422
     assert backwards.json()["field"] == "since"
+    assert auditor_client.get(API, {"since": "0001-01-01T00:00:00+23:59"}).status_code == 422
+    assert auditor_client.get(API, {"until": "9999-12-31T23:59:59-23:59"}).status_code == 422
+    nul = auditor_client.get(API, {"username": "al\x00ice"})
+    assert (nul.status_code, nul.json()["field"]) == (422, "username")
 
 
 def test_the_api_needs_a_step_up(client, erin):

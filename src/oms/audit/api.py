@@ -8,12 +8,14 @@ import datetime as dt
 from typing import Literal
 
 from ninja import Field, Query, Router, Schema
+from pydantic import field_validator
 
 from oms.audit import queries
 from oms.web.access import api
 from oms.web.step_up import require_step_up
 
 router = Router(tags=["audit"])
+MIN_YEAR, MAX_YEAR = 1900, 9000
 
 
 class ErrorOut(Schema):
@@ -58,6 +60,21 @@ class PeriodParams(Schema):
     since: dt.datetime | None = Field(None, description="From this instant (inclusive; UTC if no offset)")
     until: dt.datetime | None = Field(None, description="To this instant (exclusive; UTC if no offset)")
 
+    @field_validator("since", "until")
+    @classmethod
+    def in_utc_and_in_range(cls, value: dt.datetime | None) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        try:
+            value = value.astimezone(dt.UTC)
+        except OverflowError:
+            raise ValueError("the instant is out of range") from None
+        if not MIN_YEAR <= value.year <= MAX_YEAR:
+            raise ValueError(f"the year must be between {MIN_YEAR} and {MAX_YEAR}")
+        return value
+
 
 class SearchParams(PeriodParams):
     user_id: int | None = Field(None, ge=1, le=2**62)
@@ -77,10 +94,6 @@ class ReaderVolumeOut(Schema):
     people: int
 
 
-def _utc(value: dt.datetime | None) -> dt.datetime | None:
-    return value.replace(tzinfo=dt.UTC) if value is not None and value.tzinfo is None else value
-
-
 @router.get("/events", response={200: EventPageOut, **ERRORS}, summary="Search audit events (audited)")
 @api("audit.view")
 def search_events(request, params: Query[SearchParams]):
@@ -93,8 +106,8 @@ def search_events(request, params: Query[SearchParams]):
         object_type=params.object_type,
         object_id=params.object_id,
         action=params.action,
-        since=_utc(params.since),
-        until=_utc(params.until),
+        since=params.since,
+        until=params.until,
         page=params.page,
         page_size=params.page_size,
     )
@@ -111,14 +124,14 @@ def search_events(request, params: Query[SearchParams]):
 @api("audit.view")
 def lockout_report(request, params: Query[PeriodParams]):
     require_step_up(request)
-    return queries.lockout_report(request.actor, since=_utc(params.since), until=_utc(params.until))
+    return queries.lockout_report(request.actor, since=params.since, until=params.until)
 
 
 @router.get("/reports/denials", response={200: list[EventOut], **ERRORS}, summary="Authorisation denials")
 @api("audit.view")
 def denial_report(request, params: Query[PeriodParams]):
     require_step_up(request)
-    return queries.denial_report(request.actor, since=_utc(params.since), until=_utc(params.until))
+    return queries.denial_report(request.actor, since=params.since, until=params.until)
 
 
 @router.get(
@@ -129,4 +142,4 @@ def denial_report(request, params: Query[PeriodParams]):
 @api("audit.view")
 def high_volume_readers(request, params: Query[PeriodParams]):
     require_step_up(request)
-    return queries.high_volume_readers(request.actor, since=_utc(params.since), until=_utc(params.until))
+    return queries.high_volume_readers(request.actor, since=params.since, until=params.until)

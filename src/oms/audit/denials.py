@@ -24,6 +24,11 @@ DENIED_STATUSES = (401, 403, 423)
 MAX_PATH = 200
 
 
+def _printable(path: str) -> str:
+    # A decoded path can hold a NUL, which PostgreSQL refuses to store in JSON: keep a visible mark.
+    return path[:MAX_PATH].replace("\x00", "\ufffd")
+
+
 def _actor_for(request, channel: str) -> Actor:
     actor = getattr(request, "actor", None)
     if actor is not None:
@@ -50,7 +55,7 @@ def record_denial(request, *, status: int, code: str, channel: str) -> None:
                 "audit.access_denied",
                 outcome=AuditEvent.Outcome.DENIED,
                 object_type="request",
-                details={"status": status, "code": code, "method": request.method, "path": request.path[:MAX_PATH]},
+                details={"status": status, "code": code, "method": request.method, "path": _printable(request.path)},
             )
     except ServiceUnavailable:
         log.error("an authorisation denial could not be audited")

@@ -175,6 +175,9 @@ def search_events(
         "since": since,
         "until": until,
     }
+    for name, value in filters.items():
+        if isinstance(value, str) and "\x00" in value:
+            raise RuleViolation("Remove the null character.", field=name)
     events = _filtered(**filters)
     total = events.count()
     start = (page - 1) * page_size
