@@ -1,0 +1,43 @@
+"""Every change to a person record. Each use case checks its permission, then scope (out of scope is
+not found), applies the rules, and writes exactly one audit event per change in the caller's
+transaction: changed field names always, values never (person fields are personal data)."""
+
+from oms.people.services.casework import add_alert, add_case_note, allocate, close_alert, link_person_to_site
+from oms.people.services.identity import (
+    EDITABLE_FIELDS,
+    NewAlias,
+    NewIdentifier,
+    PossibleDuplicates,
+    add_address,
+    add_alias,
+    add_contact,
+    add_identifier,
+    create_person,
+    remove_alias,
+    remove_identifier,
+    update_person,
+)
+from oms.people.services.merge import MergeOutcome, _references_to_person, merge_people
+
+__all__ = [
+    "EDITABLE_FIELDS",
+    "MergeOutcome",
+    "NewAlias",
+    "NewIdentifier",
+    "PossibleDuplicates",
+    "_references_to_person",
+    "add_address",
+    "add_alert",
+    "add_alias",
+    "add_case_note",
+    "add_contact",
+    "add_identifier",
+    "allocate",
+    "close_alert",
+    "create_person",
+    "link_person_to_site",
+    "merge_people",
+    "remove_alias",
+    "remove_identifier",
+    "update_person",
+]

@@ -1,0 +1,187 @@
+"""Alerts, case notes, and the site links and caseloads that decide scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from oms.accounts.models import User
+from oms.audit.services import record_event
+from oms.core import clock
+from oms.core.actor import Actor
+from oms.core.errors import Conflict, NotFound, RuleViolation
+from oms.facilities.models import Site
+from oms.people import queries
+from oms.people.models import (
+    Alert,
+    Allocation,
+    CaseNote,
+    PersonSiteLink,
+)
+from oms.people.services._common import (
+    _choice,
+    _person_for_change,
+    _site_in_reach,
+    _text,
+    _touch,
+)
+
+# --- alerts and case notes ---------------------------------------------------------------------------
+
+
+def add_alert(
+    actor: Actor,
+    *,
+    person_id,
+    type: str,
+    level: str = Alert.Level.MEDIUM,
+    description: str = "",
+    starts_on: dt.date | None = None,
+    ends_on: dt.date | None = None,
+) -> Alert:
+    """Raise an alert (people.add_alert). Audited as ``people.alert_added`` with its type and level."""
+    person = _person_for_change(actor, "people.add_alert", person_id)
+    type = _choice(type, Alert.Type, "type")
+    level = _choice(level, Alert.Level, "level")
+    description = _text(description, "description", max_length=4000)
+    starts_on = starts_on or clock.today()
+    if ends_on and ends_on < starts_on:
+        raise RuleViolation(
+            "The end date must be on or after the start date.", code="people.date_order", field="ends_on"
+        )
+    alert = Alert.objects.create(
+        person=person,
+        type=type,
+        level=level,
+        description=description,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        created_by_id=actor.user_id,
+    )
+    _touch(person)
+    record_event(
+        actor,
+        "people.alert_added",
+        object_type="alert",
+        object_id=alert.public_id,
+        subject_person_id=person.pk,
+        changed_fields=["type", "level", "description", "starts_on", "ends_on"],
+        details={"type": type, "level": level},
+    )
+    return alert
+
+
+def close_alert(actor: Actor, *, person_id, alert_id, reason: str) -> Alert:
+    """Close an open alert with a reason (people.close_alert). Audited as ``people.alert_closed``."""
+    person = _person_for_change(actor, "people.close_alert", person_id)
+    reason = _text(reason, "reason", required=True, max_length=500)
+    alert = person.alerts.filter(public_id=queries._parse_public_id(alert_id)).first()
+    if alert is None:
+        raise NotFound("Alert not found.", code="people.alert_not_found")
+    if alert.closed_at:
+        raise Conflict("The alert is already closed.", code="people.alert_closed")
+    alert.closed_at = clock.now()
+    alert.closed_by_id = actor.user_id
+    alert.closed_reason = reason
+    alert.save(update_fields=["closed_at", "closed_by", "closed_reason", "updated_at"])
+    _touch(person)
+    record_event(
+        actor,
+        "people.alert_closed",
+        object_type="alert",
+        object_id=alert.public_id,
+        subject_person_id=person.pk,
+        changed_fields=["closed_at", "closed_reason"],
+        reason=reason,
+        details={"type": alert.type},
+    )
+    return alert
+
+
+def add_case_note(actor: Actor, *, person_id, type: str, text: str, sensitive: bool = False) -> CaseNote:
+    """Write a case note (people.add_note); the text is encrypted at rest. Health notes also need
+    people.view_health_notes and security notes people.view_security_notes (nobody writes what they
+    may not read). Health notes are always sensitive. Audited as ``people.case_note_added`` without
+    the text."""
+    person = _person_for_change(actor, "people.add_note", person_id)
+    type = _choice(type, CaseNote.Type, "type")
+    if type not in queries.readable_note_types(actor):
+        actor.require("people.view_health_notes" if type == CaseNote.Type.HEALTH else "people.view_security_notes")
+    text = _text(text, "text", required=True, max_length=10000)
+    site_id = next((s for s in sorted(actor.site_ids)), None)
+    note = CaseNote.objects.create(
+        person=person,
+        type=type,
+        text=text,
+        author_id=actor.user_id,
+        site_id=site_id,
+        sensitive=sensitive or type == CaseNote.Type.HEALTH,
+    )
+    record_event(
+        actor,
+        "people.case_note_added",
+        object_type="case_note",
+        object_id=note.public_id,
+        subject_person_id=person.pk,
+        site_id=site_id,
+        changed_fields=["type", "text", "sensitive"],
+        details={"type": type},
+    )
+    return note
+
+
+# --- scope: site links and caseloads ------------------------------------------------------------------
+
+
+def link_person_to_site(
+    actor: Actor, *, person_id, site_id, kind: str, started_on: dt.date | None = None
+) -> PersonSiteLink:
+    """Record that a site works with the person (people.edit), which brings the record into that
+    site's scope. Any active site may be linked (a referral goes elsewhere). Audited as
+    ``people.site_linked``."""
+    person = _person_for_change(actor, "people.edit", person_id)
+    kind = _choice(kind, PersonSiteLink.Kind, "kind")
+    site = Site.objects.filter(public_id=queries._parse_public_id(site_id), active=True).first()
+    if site is None:
+        raise NotFound("Site not found.", code="facilities.site_not_found", field="site")
+    if person.site_links.filter(site=site, kind=kind, ended_on__isnull=True).exists():
+        raise Conflict("The person is already linked to this site.", code="people.site_link_exists", field="site")
+    link = PersonSiteLink.objects.create(person=person, site=site, kind=kind, started_on=started_on or clock.today())
+    record_event(
+        actor,
+        "people.site_linked",
+        object_type="person_site_link",
+        object_id=link.pk,
+        subject_person_id=person.pk,
+        site_id=site.pk,
+        changed_fields=["site", "kind", "started_on"],
+        details={"kind": kind, "site": site.code},
+    )
+    return link
+
+
+def allocate(actor: Actor, *, person_id, staff_username: str, site_id, started_on: dt.date | None = None) -> Allocation:
+    """Put a person on a member of staff's caseload at a site in reach (people.edit). Audited as
+    ``people.person_allocated``."""
+    person = _person_for_change(actor, "people.edit", person_id)
+    site = _site_in_reach(actor, site_id)
+    staff = User.objects.filter(username=staff_username, is_active=True).first()
+    if staff is None or not staff.sites.filter(pk=site.pk).exists():
+        raise RuleViolation(
+            "Choose a member of staff who works at that site.", code="people.invalid_staff", field="staff"
+        )
+    if person.allocations.filter(staff=staff, ended_on__isnull=True).exists():
+        raise Conflict("The person is already on this caseload.", code="people.already_allocated", field="staff")
+    allocation = Allocation.objects.create(
+        person=person, staff=staff, site=site, started_on=started_on or clock.today()
+    )
+    record_event(
+        actor,
+        "people.person_allocated",
+        object_type="allocation",
+        object_id=allocation.pk,
+        subject_person_id=person.pk,
+        site_id=site.pk,
+        changed_fields=["staff", "site", "started_on"],
+        details={"staff": staff.username},
+    )
+    return allocation
