@@ -175,6 +175,14 @@ def test_verify_finds_a_truncated_tail_even_with_the_head_moved_back(settings):
     assert output.startswith("FAIL at position 4: events missing after position 3 (truncated)")
 
 
+def test_verify_finds_a_head_row_moved_back_over_events_still_present():
+    events = record(5)
+    AuditChainHead.objects.filter(pk=1).update(seq=3, hash=events[2].hash)
+    code, output = verify_cli()
+    assert code == 1
+    assert output.startswith("FAIL at position 4: events after the recorded chain head (seq 3)")
+
+
 def test_verify_finds_a_rewritten_tail_at_the_first_signed_checkpoint(settings):
     """Recomputing every later hash defeats the chain alone; the signed checkpoint still holds."""
     settings.AUDIT_CHECKPOINT_INTERVAL = 4

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from oms.audit.models import AuditChainHead, AuditCheckpoint, AuditEvent
 from oms.audit.rules import STORED_FIELDS, ChainHead, Checkpoint, Verification, verify_chain
@@ -59,7 +59,22 @@ def verify_stored_chain(actor: Actor) -> Verification:
             ok=False, events=0, head_hash="", position=1 if highest else 0, reason="the chain head row is missing"
         )
     head = ChainHead(seq=head_row[0], hash=head_row[1])
-    return verify_chain(stream_chain_rows(head.seq), head=head, checkpoints=checkpoints, signing_key=signing_key())
+    result = verify_chain(stream_chain_rows(head.seq), head=head, checkpoints=checkpoints, signing_key=signing_key())
+    if not result.ok:
+        return result
+    # Rows beyond the head mean the head row was moved back. Read the highest position before the
+    # head again: an honest append writes its row and the head together, so the head is never behind.
+    highest = AuditEvent.objects.aggregate(highest=Max("seq"))["highest"] or 0
+    latest_head = AuditChainHead.objects.filter(pk=1).values_list("seq", flat=True).first() or 0
+    if highest > latest_head:
+        return Verification(
+            ok=False,
+            events=result.events,
+            head_hash=result.head_hash,
+            position=latest_head + 1,
+            reason=f"events after the recorded chain head (seq {latest_head}): the head row was moved back",
+        )
+    return result
 
 
 # --- search ----------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from django.db import transaction
 
 from oms.audit import queries, services
 from oms.core.actor import Actor
-from oms.core.errors import DomainError
+from oms.core.errors import DomainError, ServiceUnavailable
 
 
 def _instant(value: str) -> datetime:
@@ -60,12 +60,19 @@ class Command(BaseCommand):
     def _verify(self, actor: Actor) -> None:
         # Read outside a transaction (SQLite would hold its write lock for the whole run); record inside one.
         verification = queries.verify_stored_chain(actor)
-        with transaction.atomic():
-            services.record_verification(actor, verification)
-        if verification.ok:
+        unrecorded = ""
+        try:
+            with transaction.atomic():
+                services.record_verification(actor, verification)
+        except ServiceUnavailable as exc:
+            # A broken chain can stop appends too (e.g. a head moved back): still say what was found.
+            unrecorded = f"The result could not be recorded in the audit trail: {exc.detail}"
+        if verification.ok and not unrecorded:
             self.stdout.write(verification.summary())
             return
-        self.stderr.write(verification.summary())
+        (self.stdout if verification.ok else self.stderr).write(verification.summary())
+        if unrecorded:
+            self.stderr.write(unrecorded)
         sys.exit(1)
 
     def _checkpoint(self, actor: Actor) -> None:
