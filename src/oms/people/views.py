@@ -8,7 +8,7 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from oms.core.errors import Conflict, RuleViolation
+from oms.core.errors import Conflict, NotFound, RuleViolation
 from oms.people import forms, queries, services
 from oms.people.models import PersonName
 from oms.web.access import page
@@ -263,7 +263,7 @@ def merge(request, public_id):
         data = form.cleaned_data
         try:
             other = queries.get_person_by_system_number(request.actor, data["other_system_number"])
-        except queries.NotFound:
+        except NotFound:
             form.add_error("other_system_number", "No record with that system number was found.")
         else:
             survivor, duplicate = (person, other) if data["survivor"] == "this" else (other, person)

@@ -1,0 +1,177 @@
+"""Scope and reading one person record and its parts."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from oms.audit.services import record_event
+from oms.core import clock
+from oms.core.actor import Actor, Scope
+from oms.core.errors import NotFound
+from oms.facilities.models import Site
+from oms.people import rules
+from oms.people.models import Alert, Allocation, CaseNote, Identifier, Person, PersonName, PersonSiteLink
+
+_SOURCE_LIMIT = 500  # rows each narrowing query may bring back for ranking
+
+
+class PersonMerged(NotFound):
+    """This record was merged into another record."""
+
+    code = "people.merged"
+
+    def __init__(self, survivor_public_id: uuid.UUID | None):
+        detail = "This record was merged into another record."
+        if survivor_public_id:
+            detail = f"This record was merged into record {survivor_public_id}."
+        super().__init__(detail)
+        self.survivor_public_id = survivor_public_id
+
+
+# --- scope ---------------------------------------------------------------------------------------
+
+
+def scope_condition(actor: Actor, person_ref: str = "pk"):
+    """A filter expression true for people the actor can reach, or None for national actors.
+
+    EXISTS subqueries rather than joins: no duplicate rows, no DISTINCT, and the planner can stop at
+    the first open link, which keeps scoped search fast at a million people.
+    """
+    if actor.is_national:
+        return None
+    today = clock.today()
+    open_links = PersonSiteLink.objects.filter(person_id=OuterRef(person_ref)).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=today)
+    )
+    if actor.scope == Scope.ORGANISATION:
+        if actor.organisation_id is None:
+            return Q(pk__in=[])
+        open_links = open_links.filter(site__organisation_id=actor.organisation_id)
+    else:
+        if not actor.site_ids:
+            return Q(pk__in=[])
+        open_links = open_links.filter(site_id__in=sorted(actor.site_ids))
+    condition = Exists(open_links)
+    if actor.scope == Scope.CASELOAD:
+        caseload = Allocation.objects.filter(person_id=OuterRef(person_ref), staff_id=actor.user_id).filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gte=today)
+        )
+        condition = condition & Exists(caseload)
+    return condition
+
+
+def people_in_scope(actor: Actor) -> QuerySet[Person]:
+    """Every person the actor may read (merged records included; callers decide what to do)."""
+    condition = scope_condition(actor)
+    people = Person.objects.all()
+    return people if condition is None else people.filter(condition)
+
+
+def _parse_public_id(public_id) -> uuid.UUID:
+    if isinstance(public_id, uuid.UUID):
+        return public_id
+    try:
+        return uuid.UUID(str(public_id))
+    except (ValueError, AttributeError, TypeError):
+        raise NotFound(code="people.not_found")
+
+
+def find_person(actor: Actor, public_id, *, for_update: bool = False, allow_merged: bool = False) -> Person:
+    """The person in scope with this public id (no permission check, no audit: for services)."""
+    people = people_in_scope(actor)
+    if for_update:
+        people = people.select_for_update()
+    wanted = _parse_public_id(public_id)
+    person = people.filter(public_id=wanted).first()
+    if person is not None and (person.status != Person.Status.MERGED or allow_merged):
+        return person
+    # A merged record has lost its site links to the survivor, so the survivor's scope decides.
+    survivor_pk = Person.objects.filter(public_id=wanted, status=Person.Status.MERGED).values_list(
+        "merged_into_id", flat=True
+    )
+    survivor = people_in_scope(actor).filter(pk__in=survivor_pk).values_list("public_id", flat=True).first()
+    if survivor is None:
+        raise NotFound(code="people.not_found")
+    raise PersonMerged(survivor)
+
+
+def get_person(actor: Actor, public_id) -> Person:
+    """Read one person record (people.view); audited as ``people.person_viewed``."""
+    actor.require("people.view")
+    person = find_person(actor, public_id)
+    record_event(
+        actor, "people.person_viewed", object_type="person", object_id=person.public_id, subject_person_id=person.pk
+    )
+    return person
+
+
+def get_person_by_system_number(actor: Actor, system_number: str) -> Person:
+    actor.require("people.view")
+    number = rules.normalise_system_number(system_number)
+    person = people_in_scope(actor).filter(system_number=number).first()
+    if person is None:
+        raise NotFound(code="people.not_found")
+    return get_person(actor, person.public_id)
+
+
+def person_names(person: Person) -> list[PersonName]:
+    return list(person.names.order_by("kind", "family_name", "given_name"))
+
+
+def person_identifiers(person: Person) -> list[Identifier]:
+    return list(person.identifiers.order_by("kind", "value_norm"))
+
+
+def active_alerts(person: Person) -> list[Alert]:
+    today = clock.today()
+    return list(
+        person.alerts.filter(closed_at__isnull=True, starts_on__lte=today)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .order_by("-level", "type")
+    )
+
+
+def list_alerts(actor: Actor, person: Person) -> list[Alert]:
+    """Every alert, open first (the person was read through ``get_person``, already audited)."""
+    return sorted(person.alerts.all(), key=lambda a: (a.closed_at is not None, -a.starts_on.toordinal()))
+
+
+def readable_note_types(actor: Actor) -> set[str]:
+    """Case note types this actor may read: health and security notes need their own permission."""
+    types = set(CaseNote.Type.values)
+    if not actor.has("people.view_health_notes"):
+        types.discard(CaseNote.Type.HEALTH)
+    if not actor.has("people.view_security_notes"):
+        types.discard(CaseNote.Type.SECURITY)
+    return types
+
+
+def list_case_notes(actor: Actor, person: Person, *, limit: int = 200) -> list[CaseNote]:
+    """Case notes the actor may read, newest first; the read is audited (``people.case_notes_viewed``)."""
+    actor.require("people.view")
+    notes = list(
+        person.case_notes.filter(type__in=readable_note_types(actor))
+        .select_related("author")
+        .order_by("-created_at")[:limit]
+    )
+    record_event(
+        actor,
+        "people.case_notes_viewed",
+        object_type="person",
+        object_id=person.public_id,
+        subject_person_id=person.pk,
+        details={"count": len(notes)},
+    )
+    return notes
+
+
+def sites_in_reach(actor: Actor) -> list[Site]:
+    """Active sites where the actor may hold a new record."""
+    sites = Site.objects.filter(active=True).order_by("name")
+    if actor.is_national:
+        return list(sites)
+    if actor.scope == Scope.ORGANISATION:
+        return list(sites.filter(organisation_id=actor.organisation_id))
+    return list(sites.filter(pk__in=sorted(actor.site_ids)))
