@@ -171,3 +171,10 @@ def test_merge_and_merged_record_answers_people_merged(client, alice, prison_a):
     assert gone.status_code == 404 and gone.json()["code"] == "people.merged"
     assert str(survivor.public_id) in gone.json()["detail"]
     assert AuditEvent.objects.filter(action="people.person_merged").count() == 2
+
+
+@pytest.mark.parametrize("path", ["aliases/99999999999999999999999", "identifiers/-1", "identifiers/abc"])
+def test_out_of_range_sub_record_ids_are_422(client, alice, prison_a, path):
+    person = make_person(prison_a)
+    answer = client.delete(f"{BASE}{person.public_id}/{path}", **bearer(alice))
+    assert answer.status_code == 422

@@ -6,10 +6,11 @@ A merged record answers 404 with code ``people.merged`` and the survivor's id in
 """
 
 import uuid
+from typing import Annotated
 
 from django.db import transaction
 from django.http import HttpRequest
-from ninja import Query, Router, Status
+from ninja import Path, Query, Router, Status
 
 from oms.core.idempotency import run_once
 from oms.people import queries, services
@@ -39,6 +40,7 @@ from oms.people.schemas import (
 from oms.web.access import api
 
 router = Router(tags=["people"])
+MAX_ROW_ID = 2**62  # row ids are 64-bit: a larger number cannot exist and must not reach the database
 
 
 # --- output --------------------------------------------------------------------------------------
@@ -254,7 +256,7 @@ def add_alias(request, person_id: uuid.UUID, payload: NewAliasIn):
 
 @router.delete("/{person_id}/aliases/{alias_id}", response={204: None, **ERRORS}, summary="Remove an alias")
 @api("people.edit")
-def remove_alias(request, person_id: uuid.UUID, alias_id: int):
+def remove_alias(request, person_id: uuid.UUID, alias_id: Annotated[int, Path(ge=1, le=MAX_ROW_ID)]):
     services.remove_alias(_actor(request), person_id=person_id, alias_id=alias_id)
     return Status(204, None)
 
@@ -270,7 +272,7 @@ def add_identifier(request, person_id: uuid.UUID, payload: IdentifierIn):
     "/{person_id}/identifiers/{identifier_id}", response={204: None, **ERRORS}, summary="Remove an identifier"
 )
 @api("people.edit")
-def remove_identifier(request, person_id: uuid.UUID, identifier_id: int):
+def remove_identifier(request, person_id: uuid.UUID, identifier_id: Annotated[int, Path(ge=1, le=MAX_ROW_ID)]):
     services.remove_identifier(_actor(request), person_id=person_id, identifier_id=identifier_id)
     return Status(204, None)
 
