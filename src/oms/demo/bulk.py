@@ -13,7 +13,8 @@ import datetime as dt
 import json
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
 
 from django.db import connection as default_connection
 from django.db.models import Model
@@ -31,7 +32,10 @@ from oms.people.models import (
     PersonName,
     PersonSiteLink,
 )
-from oms.people.rules import name_keys, normalise_identifier
+from oms.people.rules import NameKeys, name_keys, normalise_identifier
+
+NAME_KEY_FIELDS = [f.name for f in fields(NameKeys)]
+_name_key_values = attrgetter(*NAME_KEY_FIELDS)
 
 # Column order of each table's rows (attribute names; a test checks they cover every column).
 COLUMNS: dict[type[Model], list[str]] = {
@@ -40,10 +44,8 @@ COLUMNS: dict[type[Model], list[str]] = {
         "middle_names", "date_of_birth", "sex", "gender_identity", "ethnicity", "nationality", "languages",
         "interpreter_required", "status", "legal_status", "merged_into_id", "created_by_id", "version",
     ],
-    PersonName: [
-        "id", "person_id", "kind", "family_name", "given_name", "date_of_birth", "family_norm", "given_norm",
-        "family_phonetic", "given_phonetic", "family_nysiis",
-    ],
+    # The search keys follow ``NameKeys``: a key the people app adds is written here without a change.
+    PersonName: ["id", "person_id", "kind", "family_name", "given_name", "date_of_birth", *NAME_KEY_FIELDS],
     Identifier: ["id", "person_id", "kind", "value", "value_norm", "issued_by", "created_at"],
     Address: [
         "id", "created_at", "updated_at", "person_id", "kind", "line1", "line2", "town", "postcode", "country",
@@ -143,10 +145,9 @@ def prepare(drafts: Iterable[PersonDraft], context: LoadContext, ids: IdAllocato
              d.interpreter_required, d.status, d.legal_status, None, None, 1)
         )  # fmt: skip
         for name in d.names:
-            keys = name_keys(name.family_name, name.given_name)
             t[PersonName].append(
                 (next(name_ids), person_id, name.kind, name.family_name, name.given_name, name.date_of_birth,
-                 keys.family_norm, keys.given_norm, keys.family_phonetic, keys.given_phonetic, keys.family_nysiis)
+                 *_name_key_values(name_keys(name.family_name, name.given_name)))
             )  # fmt: skip
         seen_identifiers = set()
         for kind, value, issued_by in d.identifiers:
