@@ -71,3 +71,19 @@ def test_the_inactivity_command(prison_a, capsys, settings):
     assert "Disabled 1 inactive" in capsys.readouterr().out
     call_command("disable_inactive_accounts")
     assert "Disabled 0 inactive" in capsys.readouterr().out
+
+
+def test_plain_totp_secrets_can_be_encrypted_in_place(alice, capsys):
+    from django_otp.oath import totp
+
+    from oms.accounts.models import ProtectedTOTPDevice
+
+    before = ProtectedTOTPDevice.objects.get(user=alice)
+    assert not before.key.startswith("enc1:")  # the shared test factory writes plain hex
+    call_command("encrypt_totp_secrets")
+    assert "Encrypted 1" in capsys.readouterr().out
+    after = ProtectedTOTPDevice.objects.get(user=alice)
+    assert after.key.startswith("enc1:") and after.bin_key == before.bin_key
+    assert after.verify_token(str(totp(after.bin_key)).zfill(6))
+    call_command("encrypt_totp_secrets")
+    assert "Encrypted 0" in capsys.readouterr().out

@@ -319,3 +319,15 @@ def confirm_totp_enrolment(*, user: User, code: str, ip: str | None, channel: st
             details={"method": "totp", "recovery_codes": len(codes)},
         )
     return LogonOutcome(OK, user=user, device=device, factor="totp_enrolment"), codes
+
+
+def encrypt_plain_totp_secrets() -> int:
+    """Encrypt every TOTP secret still in plain hex; returns how many were changed."""
+    from oms.core import crypto
+
+    changed = 0
+    for device in ProtectedTOTPDevice.objects.select_for_update().exclude(key__startswith=crypto.PREFIX + ":"):
+        device.key = crypto.encrypt(device.key)
+        device.save(update_fields=["key"])
+        changed += 1
+    return changed

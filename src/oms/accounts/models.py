@@ -139,10 +139,11 @@ class RecoveryCode(models.Model):
 class ProtectedTOTPDevice(TOTPDevice):
     """django-otp's TOTP device, reading a secret that OMS stores encrypted (AUTH-4).
 
-    django-otp owns the ``key`` column (hex, up to 80 characters). OMS writes it as an AES-GCM
-    ciphertext from ``oms.core.crypto`` (about 73 characters for a 20-byte secret); ``bin_key``
-    decrypts on use. Rows written in plain hex by other means (test factories) still verify, so a
-    key file rotation or a legacy row never locks a user out.
+    django-otp owns the ``key`` column (a hex secret). OMS writes it as an AES-GCM ciphertext from
+    ``oms.core.crypto`` (migration 0003 widens the column on PostgreSQL to fit); ``bin_key`` decrypts
+    on use. Read secrets through this class: django-otp's own TOTPDevice sees
+    only the ciphertext. Rows written in plain hex by other means (django-otp directly, the shared
+    test factory) still verify; ``oms encrypt_totp_secrets`` encrypts them in place.
     """
 
     class Meta:
