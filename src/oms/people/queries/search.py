@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from oms.audit.services import record_event
@@ -85,11 +86,16 @@ def _candidate_names(base: QuerySet, name_query: rules.NameQuery, narrow_by_dob:
             start = token[:3]
             lookups.append(Q(family_norm__gte=start) & Q(family_norm__lt=rules.prefix_upper_bound(start) or "{"))
     seen: dict[tuple, rules.CandidateName] = {}
-    sources = [base.filter(lookup)[:_SOURCE_LIMIT] for lookup in lookups]
+    sources = [base.filter(lookup).values_list(*_NAME_FIELDS)[:_SOURCE_LIMIT] for lookup in lookups]
     if narrow_by_dob:
-        sources.append(base[:_SOURCE_LIMIT])  # the DOB filter already narrows to a handful of people
+        # The DOB filter already narrows to a handful of people.
+        sources.append(base.values_list(*_NAME_FIELDS)[:_SOURCE_LIMIT])
+    if len(sources) > 1 and connection.features.supports_slicing_ordering_in_compound:
+        # One round trip: each lookup keeps its own limit inside a UNION ALL (PostgreSQL). SQLite
+        # cannot limit the parts of a compound query, and its round trips cost nothing.
+        sources = [sources[0].union(*sources[1:], all=True)]
     for source in sources:
-        for row in source.values_list(*_NAME_FIELDS):
+        for row in source:
             key = row[:3] + (row[6],)
             if key in seen:
                 continue
