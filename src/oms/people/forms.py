@@ -126,3 +126,7 @@ class MergeForm(forms.Form):
     )
     reason = forms.CharField(label="Why are these the same person?", max_length=500, widget=forms.Textarea)
     confirm = forms.BooleanField(label="I have checked these records are the same person. The merge cannot be undone.")
+
+
+class PhotoForm(forms.Form):
+    photo = forms.FileField(label="Photograph", help_text="A JPEG or PNG, 2 MB or smaller")

@@ -279,4 +279,25 @@ FIELD_SENSITIVITY: dict[str, tuple[str, bool]] = {
     "CaseNote.text (other)": ("personal", True),
     "PersonSiteLink.*": ("criminal", True),
     "Allocation.*": ("official", False),
+    "PersonPhoto.*": ("personal", True),
 }
+
+
+class PersonPhoto(models.Model):
+    """A photograph of the person (FILE-1): checked JPEG or PNG bytes kept in the database, never
+    under a static path, served only through a permission-checked view. The newest is current."""
+
+    class ContentType(models.TextChoices):
+        JPEG = "image/jpeg", "JPEG"
+        PNG = "image/png", "PNG"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="photos")
+    content = models.BinaryField()
+    content_type = models.CharField(max_length=20, choices=ContentType.choices)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["person", "-uploaded_at"], name="personphoto_person_newest")]

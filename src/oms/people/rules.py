@@ -378,3 +378,24 @@ def _name_pair_points(new_family: str, new_given: str, old_family: str, old_give
 
 def _transposed_date(a: dt.date, b: dt.date) -> bool:
     return a.year == b.year and a.day == b.month and a.month == b.day and a != b
+
+
+# --- photographs ----------------------------------------------------------------------------------
+
+PHOTO_MAX_BYTES = 2 * 1024 * 1024
+_PHOTO_TYPES = {
+    ".jpg": ("image/jpeg", b"\xff\xd8\xff"),
+    ".jpeg": ("image/jpeg", b"\xff\xd8\xff"),
+    ".png": ("image/png", b"\x89PNG\r\n\x1a\n"),
+}
+
+
+def photo_content_type(filename: str, head: bytes) -> str | None:
+    """The content type of an allowed photograph, or None: the extension must be on the allowlist
+    and the first bytes must be that format's signature (a renamed file is refused)."""
+    name = (filename or "").lower()
+    extension = name[name.rfind(".") :] if "." in name else ""
+    allowed = _PHOTO_TYPES.get(extension)
+    if allowed is None or not head.startswith(allowed[1]):
+        return None
+    return allowed[0]

@@ -16,5 +16,7 @@ urlpatterns = [
     path("<uuid:public_id>/alerts/<uuid:alert_id>/close", views.close_alert, name="close_alert"),
     path("<uuid:public_id>/notes/new", views.add_note, name="add_note"),
     path("<uuid:public_id>/merge", views.merge, name="merge"),
+    path("<uuid:public_id>/photo", views.photo, name="photo"),
+    path("<uuid:public_id>/photo/new", views.add_photo, name="add_photo"),
     path("<uuid:public_id>/<slug:tab>", views.profile, name="profile_tab"),
 ]

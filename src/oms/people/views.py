@@ -4,12 +4,15 @@ for htmx requests, only the fragment that changes. Every page works without Java
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.db import transaction
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from oms.core.errors import Conflict, NotFound, RuleViolation
-from oms.people import forms, queries, services
+from oms.people import forms, queries, rules, services
 from oms.people.models import PersonName
 from oms.web.access import page
 
@@ -85,6 +88,7 @@ def profile(request, public_id, tab="overview"):
         context["identifiers"] = queries.person_identifiers(person)
         context["addresses"] = list(person.addresses.order_by("-is_primary", "-from_date"))
         context["contacts"] = list(person.contacts.order_by("name"))
+        context["has_photo"] = queries.has_photo(person)
     elif tab == "alerts":
         context["alerts"] = queries.list_alerts(actor, person)
     elif tab == "notes":
@@ -167,18 +171,18 @@ def edit(request, public_id):
     )
 
 
-def _sub_record_page(request, public_id, *, form, title, button, save, tab="overview", success="Saved."):
+def _sub_record_page(request, public_id, *, form, title, button, save, tab="overview", success="Saved.", enctype=""):
     person, redirect_to = _person_or_redirect(request, public_id)
     if redirect_to:
         return redirect_to
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and save is not None and form.is_valid():
         if _service_errors_on(form, lambda: save(person, form.cleaned_data)) is not None:
             messages.success(request, success)
             return redirect("people:profile_tab", public_id=person.public_id, tab=tab)
     return render(
         request,
         "people/form_page.html",
-        {"form": form, "person": person, "title": title, "button": button},
+        {"form": form, "person": person, "title": title, "button": button, "enctype": enctype},
         status=422 if form.errors else 200,
     )
 
@@ -280,3 +284,82 @@ def merge(request, public_id):
                 messages.success(request, f"Records merged. {duplicate.system_number} now points to this record.")
                 return redirect("people:profile_tab", public_id=survivor.public_id, tab="timeline")
     return render(request, "people/merge.html", {"form": form, "person": person}, status=422 if form.errors else 200)
+
+
+# --- photographs ---------------------------------------------------------------------------------
+
+
+class _PhotoSizeLimit(FileUploadHandler):
+    """Stops reading an upload as soon as it passes the photo limit (FILE-1: enforced while
+    streaming, so an oversized body is never held in memory or on disk)."""
+
+    def __init__(self, request=None):
+        super().__init__(request)
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > rules.PHOTO_MAX_BYTES:
+            self.request.oms_upload_too_large = True
+            raise StopUpload(connection_reset=False)
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+@csrf_exempt  # the upload handler must be installed before CSRF reads the body; checked just below
+@page("people.edit")
+def add_photo(request, public_id):
+    request.upload_handlers.insert(0, _PhotoSizeLimit(request))
+    return _add_photo(request, public_id)
+
+
+@csrf_protect
+def _add_photo(request, public_id):
+    form = forms.PhotoForm(request.POST or None, request.FILES or None)
+    if getattr(request, "oms_upload_too_large", False):
+        form = forms.PhotoForm({})
+        form.add_error("photo", "The photograph must be 2 MB or smaller.")
+        return _sub_record_page(
+            request,
+            public_id,
+            form=form,
+            title="Add a photograph",
+            button="Upload",
+            save=None,
+            enctype="multipart/form-data",
+        )
+
+    def save(person, data):
+        upload = data["photo"]
+        return services.add_photo(
+            request.actor, person_id=person.public_id, filename=upload.name, content=upload.read()
+        )
+
+    return _sub_record_page(
+        request,
+        public_id,
+        form=form,
+        title="Add a photograph",
+        button="Upload",
+        save=save,
+        success="Photograph added.",
+        enctype="multipart/form-data",
+    )
+
+
+@page("people.view")
+def photo(request, public_id):
+    """The current photograph, served as an attachment under a sandbox CSP (FILE-1)."""
+    person, redirect_to = _person_or_redirect(request, public_id)
+    if redirect_to:
+        return redirect_to
+    current = queries.current_photo(request.actor, person)
+    if current is None:
+        raise Http404
+    response = HttpResponse(bytes(current.content), content_type=current.content_type)
+    extension = "png" if current.content_type == "image/png" else "jpg"
+    response["Content-Disposition"] = f'attachment; filename="photo.{extension}"'
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response

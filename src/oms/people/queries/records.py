@@ -12,7 +12,7 @@ from oms.core.actor import Actor, Scope
 from oms.core.errors import NotFound
 from oms.facilities.models import Site
 from oms.people import rules
-from oms.people.models import Alert, Allocation, CaseNote, Identifier, Person, PersonName, PersonSiteLink
+from oms.people.models import Alert, Allocation, CaseNote, Identifier, Person, PersonName, PersonPhoto, PersonSiteLink
 
 _SOURCE_LIMIT = 500  # rows each narrowing query may bring back for ranking
 
@@ -175,3 +175,19 @@ def sites_in_reach(actor: Actor) -> list[Site]:
     if actor.scope == Scope.ORGANISATION:
         return list(sites.filter(organisation_id=actor.organisation_id))
     return list(sites.filter(pk__in=sorted(actor.site_ids)))
+
+
+def current_photo(actor: Actor, person: Person) -> PersonPhoto | None:
+    """The newest photograph of a person already read through ``get_person``; audited as
+    ``people.photo_viewed`` when there is one."""
+    actor.require("people.view")
+    photo = person.photos.order_by("-uploaded_at", "-pk").first()
+    if photo is not None:
+        record_event(
+            actor, "people.photo_viewed", object_type="person_photo", object_id=photo.pk, subject_person_id=person.pk
+        )
+    return photo
+
+
+def has_photo(person: Person) -> bool:
+    return person.photos.exists()

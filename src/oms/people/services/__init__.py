@@ -18,6 +18,7 @@ from oms.people.services.identity import (
     update_person,
 )
 from oms.people.services.merge import MergeOutcome, _references_to_person, merge_people
+from oms.people.services.photos import add_photo
 
 __all__ = [
     "EDITABLE_FIELDS",
@@ -32,6 +33,7 @@ __all__ = [
     "add_case_note",
     "add_contact",
     "add_identifier",
+    "add_photo",
     "allocate",
     "close_alert",
     "create_person",
