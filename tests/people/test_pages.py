@@ -20,22 +20,15 @@ def smith(prison_a):
 
 def test_search_page_full_and_htmx_fragment(client, alice, smith):
     login_verified(client, alice)
-    empty = client.get("/people/")
-    assert empty.status_code == 200 and 'hx-trigger="keyup changed delay:300ms' in empty.content.decode()
-    assert 'method="post"' in empty.content.decode()
-    page = client.post("/people/", {"q": "smyth"})
+    page = client.get("/people/", {"q": "smyth"})
     body = page.content.decode()
-    assert page.status_code == 200 and "SMITH, John" in body and smith.system_number in body
-    assert "2001/0012345A" in body
-    fragment = client.post("/people/", {"q": "smyth"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="search-results")
+    assert page.status_code == 200 and 'hx-trigger="keyup changed delay:300ms' in body
+    assert "SMITH, John" in body and smith.system_number in body and "2001/0012345A" in body
+    fragment = client.get("/people/", {"q": "smyth"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="search-results")
     text = fragment.content.decode()
     assert "SMITH, John" in text and "<html" not in text
-    assert client.get("/people/", {"q": "smyth"}).status_code == 200
-    assert client.post("/people/", {"q": "x" * 10_000}).status_code == 200
-    by_birth_date = client.post(
-        "/people/", {"q": "", "date_of_birth_day": "17", "date_of_birth_month": "5", "date_of_birth_year": "1980"}
-    )
-    assert "SMITH, John" in by_birth_date.content.decode()
+    long_text = client.get("/people/", {"q": "x" * 10_000})
+    assert long_text.status_code == 200
 
 
 def test_search_needs_permission_and_login(client, alice, smith):

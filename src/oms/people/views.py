@@ -45,9 +45,8 @@ def _person_or_redirect(request, public_id, tab="overview"):
 
 @page("people.view")
 def search(request):
-    """Search people; results update as you type (htmx) and the same form works without it. The
-    form posts so that names stay out of URLs (DP-2); a GET with parameters is still answered."""
-    form = forms.SearchForm(request.POST if request.method == "POST" else (request.GET or None))
+    """Search people; results update as you type (htmx) and the same GET form works without it."""
+    form = forms.SearchForm(request.GET or None)
     result = None
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
