@@ -265,3 +265,35 @@ def test_a_user_administrator_with_sites_scope_reaches_only_users_of_their_sites
     with pytest.raises(NotFound):
         services.disable_user(actor_of(local_admin), user_id=bob.public_id, reason="x")
     services.disable_user(actor_of(local_admin), user_id=alice.public_id, reason="x")
+
+
+def test_access_page_changes_roles_and_refuses_self_edits(client, dave, alice, prison_a):
+    stepped_up(client, dave)
+    form = client.get(f"/accounts/users/{alice.public_id}/access")
+    assert form.status_code == 200 and "records_officer" in form.content.decode()
+    saved = client.post(
+        f"/accounts/users/{alice.public_id}/access",
+        {"organisation": prison_a.organisation.pk, "scope": "sites", "sites": [prison_a.pk], "roles": ["supervisor"]},
+    )
+    assert saved.status_code == 302
+    assert actor_of(alice).roles == {"supervisor"}
+    own = client.post(
+        f"/accounts/users/{dave.public_id}/access",
+        {"organisation": prison_a.organisation.pk, "scope": "organisation", "roles": ["auditor"]},
+    )
+    assert own.status_code == 200 and "cannot change your own roles" in own.content.decode()
+    assert actor_of(dave).roles == {"user_administrator"}
+
+
+def test_reset_password_and_authenticator_pages(client, dave, alice):
+    from oms.accounts.models import ProtectedTOTPDevice
+
+    stepped_up(client, dave)
+    reset = client.post(f"/accounts/users/{alice.public_id}/reset-password")
+    assert reset.status_code == 200
+    alice.refresh_from_db()
+    assert alice.must_change_password and alice.check_password(reset.context["password"])
+    assert client.post(f"/accounts/users/{alice.public_id}/reset-mfa").status_code == 302
+    assert not ProtectedTOTPDevice.objects.filter(user=alice).exists()
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {"accounts.password_reset", "accounts.mfa_reset"} <= actions

@@ -176,7 +176,9 @@ def mfa_verify(request):
 
 def _qr_svg(url: str) -> str:
     # segno draws the QR code as inline SVG on the server: no external image, nothing for CSP to allow.
-    return segno.make(url, error="m").svg_inline(scale=4, dark="#0b0c0c", light="#ffffff", border=2)
+    return segno.make(url, error="m").svg_inline(
+        scale=4, dark="#0b0c0c", light="#ffffff", border=2, title="QR code to add OMS to your authenticator app"
+    )
 
 
 @page(PUBLIC)
