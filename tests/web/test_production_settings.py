@@ -13,7 +13,11 @@ def _ids(settings) -> set[str]:
 
 
 @pytest.fixture
-def production(settings):
+def production(settings, tmp_path):
+    audit_key = tmp_path / "audit.key"
+    audit_key.write_bytes(b"k" * 64)
+    settings.AUDIT_SIGNING_KEY_FILE = str(audit_key)
+    settings.FIELD_ENCRYPTION_KEYS_FILE = str(tmp_path / "field.keys")
     settings.PRODUCTION = True
     settings.SECRET_KEY = STRONG_SECRET
     settings.DEBUG = False
@@ -69,3 +73,12 @@ def test_development_mode_does_not_apply_the_production_checks(settings):
     settings.PRODUCTION = False
     settings.DEBUG = True
     assert production_settings(None) == []
+
+
+def test_missing_key_files_stop_start_up(production):
+    """Keys kept outside the database (DP-1, AUD-5) are checked at start-up, whichever app owns them."""
+    production.AUDIT_SIGNING_KEY_FILE = ""
+    production.FIELD_ENCRYPTION_KEYS_FILE = ""
+    with pytest.raises(SystemExit) as stopped:
+        enforce_production_settings()
+    assert "OMS_AUDIT_SIGNING_KEY_FILE" in str(stopped.value) and "OMS_FIELD_KEYS_FILE" in str(stopped.value)
