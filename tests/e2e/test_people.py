@@ -33,8 +33,10 @@ def population(alice, prison_a):
     }
 
 
-def test_find_a_person_by_a_misspelt_name_and_read_their_timeline(page, alice, population, screenshot):
+def test_find_a_person_by_a_misspelt_name_and_read_their_timeline(page, alice, population, screenshot, settings):
+    settings.DEMO_MODE = True  # as `make run` serves it: the screenshots show the demo banner
     sign_in(page, alice)
+    expect(page.locator(".govuk-phase-banner")).to_contain_text("Demo mode: synthetic data")
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="People").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Find a person")
 
@@ -60,7 +62,7 @@ def test_find_a_person_by_a_misspelt_name_and_read_their_timeline(page, alice, p
     screenshot(page, "timeline")
 
 
-def test_create_a_person_after_correcting_a_validation_error(page, alice, prison_a):
+def test_create_a_person_after_correcting_a_validation_error(page, alice, prison_a, screenshot):
     sign_in(page, alice)
     page.goto("/people/new")
     expect(page.get_by_role("heading", level=1)).to_have_text("Create a person")
@@ -76,6 +78,7 @@ def test_create_a_person_after_correcting_a_validation_error(page, alice, prison
     expect(summary).to_be_focused()
     expect(page).to_have_title(re.compile(r"^Error: "))
     expect(summary.get_by_role("link")).to_have_count(2)  # the missing family name and the impossible date
+    screenshot(page, "create-person-errors")
     expect(summary).to_contain_text("Date of birth must be a real date")
     summary.get_by_role("link").first.click()  # errors are listed in the order of the form
     expect(page.get_by_label("Family name")).to_be_focused()

@@ -10,7 +10,8 @@ from tests.e2e.helpers import sign_in
 from tests.factories import STRONG_PASSWORD, make_user
 
 
-def test_sign_in_with_password_and_security_code_opens_the_dashboard(page, alice, screenshot):
+def test_sign_in_with_password_and_security_code_opens_the_dashboard(page, alice, screenshot, settings):
+    settings.DEMO_MODE = True
     page.goto("/")
     expect(page).to_have_url(re.compile(r"/accounts/login"))
     expect(page.locator("#login-banner")).to_contain_text("restricted")
