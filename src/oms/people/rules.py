@@ -5,6 +5,7 @@ hypothesis)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import random
 import re
 import string
@@ -45,10 +46,12 @@ def normalise_name(name: str) -> str:
     return "".join(ch for ch in decomposed.lower() if "a" <= ch <= "z")
 
 
+@functools.lru_cache(maxsize=8192)  # ranking asks for the same typed token's key once per candidate
 def metaphone_key(name_norm: str) -> str:
     return jellyfish.metaphone(name_norm).upper()[:PHONETIC_KEY_LENGTH] if name_norm else ""
 
 
+@functools.lru_cache(maxsize=8192)
 def nysiis_key(name_norm: str) -> str:
     return jellyfish.nysiis(name_norm).upper()[:PHONETIC_KEY_LENGTH] if name_norm else ""
 
