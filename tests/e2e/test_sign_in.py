@@ -66,3 +66,12 @@ def test_a_new_user_enrols_an_authenticator_at_first_sign_in(page, prison_a):
         page.get_by_role("button", name=re.compile("continue", re.I))
     ).first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Offender Management System")
+
+
+def test_typing_a_search_after_the_session_ended_goes_to_sign_in(page, alice):
+    sign_in(page, alice)
+    page.goto("/people/")
+    page.context.clear_cookies()  # as if the session timed out on the server
+    page.get_by_label("Name, system number or identifier").press_sequentially("Smith", delay=20)
+    expect(page).to_have_url(re.compile(r"/accounts/login\?next="))
+    expect(page.get_by_label("Username")).to_be_visible()

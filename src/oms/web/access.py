@@ -12,6 +12,7 @@ import functools
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django_htmx.http import HttpResponseClientRedirect
 
 from oms.core.errors import NotAuthenticated
 
@@ -28,7 +29,12 @@ def page(access: str):
             if access != PUBLIC:
                 actor = getattr(request, "actor", None)
                 if actor is None:
-                    return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+                    login = redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+                    if getattr(request, "htmx", False):
+                        # A fragment request (after a session timeout, say) must not draw the sign-in
+                        # page inside part of a page: htmx sends the whole browser there instead.
+                        return HttpResponseClientRedirect(login.url)
+                    return login
                 if access != AUTHENTICATED:
                     actor.require(access)
             return view(request, *args, **kwargs)

@@ -30,6 +30,17 @@ class SecurityHeadersMiddleware:
         return response
 
 
+def show_in_main_content(request, response):
+    """An htmx request that fails gets its error page swapped in place of the main content (not into
+    the small target the fragment was meant for); base.html tells htmx to swap 4xx/5xx answers."""
+    if getattr(request, "htmx", False):
+        response["HX-Retarget"] = "#main-content"
+        response["HX-Reselect"] = "#main-content"
+        response["HX-Reswap"] = "outerHTML"
+        response["HX-Push-Url"] = "false"
+    return response
+
+
 class DomainErrorMiddleware:
     """Pages: a domain error becomes its status with a plain explanation, never a 500.
 
@@ -50,4 +61,4 @@ class DomainErrorMiddleware:
 
         audit_denial(request, exception)
         template = f"web/errors/{exception.status}.html" if exception.status in (403, 404) else "web/errors/domain.html"
-        return render(request, template, {"error": exception}, status=exception.status)
+        return show_in_main_content(request, render(request, template, {"error": exception}, status=exception.status))

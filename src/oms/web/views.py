@@ -5,6 +5,7 @@ from django.template.loader import render_to_string
 
 from oms.core.middleware import current_request_id
 from oms.web.access import AUTHENTICATED, PUBLIC, page
+from oms.web.middleware import show_in_main_content
 from oms.web.navigation import dashboard_for
 
 
@@ -27,15 +28,15 @@ def health(request):
 
 # Django's own error handlers: the same plain pages, with the request id and no details (ERR-1).
 def error_403(request, exception=None):
-    return render(request, "web/errors/403.html", status=403)
+    return show_in_main_content(request, render(request, "web/errors/403.html", status=403))
 
 
 def error_404(request, exception=None):
-    return render(request, "web/errors/404.html", status=404)
+    return show_in_main_content(request, render(request, "web/errors/404.html", status=404))
 
 
 def error_500(request):
     # Rendered without the request's context processors: the failure may be the database, and the
     # page must not need it (no user lookup, no navigation, no messages).
     body = render_to_string("web/errors/500.html", {"oms_request_id": current_request_id()})
-    return HttpResponseServerError(body)
+    return show_in_main_content(request, HttpResponseServerError(body))
