@@ -185,3 +185,10 @@ def test_merge_permission_scope_and_rules(alice, bob, charlie, prison_a, prison_
     services.merge_people(actor_of(alice), survivor_id=one.public_id, duplicate_id=two.public_id, reason="x")
     with pytest.raises((Conflict, NotFound)):
         services.merge_people(actor_of(alice), survivor_id=one.public_id, duplicate_id=two.public_id, reason="x")
+
+
+def test_caseload_creator_keeps_sight_of_the_record(prison_a):
+    officer = make_user("po2", roles=("probation_officer",), sites=(prison_a,), scope=Scope.CASELOAD)
+    person = services.create_person(actor_of(officer), family_name="Okafor", given_name="Chidi")
+    assert queries.get_person(actor_of(officer), person.public_id) == person
+    assert person.allocations.get().staff == officer

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 
 from oms.audit.services import record_event
 from oms.core import clock
-from oms.core.actor import Actor
+from oms.core.actor import Actor, Scope
 from oms.core.errors import Conflict, NotFound, RuleViolation
 from oms.people import queries, rules
 from oms.people.models import (
     Address,
+    Allocation,
     Contact,
     Identifier,
     Person,
@@ -165,8 +166,12 @@ def create_person(
             identifier.person = person
             identifier.save()
     PersonSiteLink.objects.create(person=person, site=site, kind=PersonSiteLink.Kind.RECORDS, started_on=clock.today())
-    changed = [f for f in EDITABLE_FIELDS if f != "status" and getattr(person, f) not in ("", None, [], False)]
     details = {"site": site.code, "aliases": len(alias_list), "identifiers": len(seen)}
+    if actor.scope == Scope.CASELOAD and actor.user_id and not actor.is_system:
+        # A caseload-scoped creator would otherwise lose sight of the record they just made.
+        Allocation.objects.create(person=person, staff_id=actor.user_id, site=site, started_on=clock.today())
+        details["allocated_to"] = actor.username
+    changed = [f for f in EDITABLE_FIELDS if f != "status" and getattr(person, f) not in ("", None, [], False)]
     if candidates:
         details["duplicate_candidates"] = [c.person.system_number for c in candidates if c.in_scope]
         details["duplicate_candidates_outside_scope"] = sum(1 for c in candidates if not c.in_scope)
