@@ -2,13 +2,12 @@
 
 Every test here is marked ``browser`` (run by ``make test-browser``). The live server shares the test
 database through transactions that really commit, so these tests use ``transactional_db``, which
-empties every table after each test. The audit tables refuse deletion by design (AUD-4 triggers), so
-the triggers are lifted only for that flush and put back, with the seeded rows, before the next test.
+empties every table after each test (tests/conftest.py lifts the audit tables' append-only triggers for
+that flush only and restores the chain head; post_migrate re-seeds the roles).
 """
 
 from __future__ import annotations
 
-import importlib
 import os
 import re
 from pathlib import Path
@@ -70,38 +69,6 @@ def browser():
         launched.close()
 
 
-APPEND_ONLY_MIGRATIONS = (
-    "oms.audit.migrations.0002_chain_head_and_append_only",
-    "oms.audit.migrations.0004_checkpoint_append_only",
-)
-
-
-def _set_append_only_triggers(installed: bool) -> None:
-    from django.apps import apps
-    from django.db import connection
-
-    with connection.schema_editor() as editor:
-        for name in APPEND_ONLY_MIGRATIONS:
-            migration = importlib.import_module(name)
-            migration.remove_triggers(apps, editor)
-            if installed:
-                migration.install_triggers(apps, editor)
-
-
-@pytest.fixture
-def seeded_roles(transactional_db):
-    """The rows migrations seed, restored after the previous test's flush; the audit triggers are
-    lifted on the way out so the flush that follows this test can empty the audit tables."""
-    from oms.accounts.roles import sync_seed_roles
-    from oms.audit.models import AuditChainHead
-
-    _set_append_only_triggers(installed=True)
-    AuditChainHead.objects.get_or_create(pk=1)
-    sync_seed_roles()
-    yield
-    _set_append_only_triggers(installed=False)
-
-
 # Pages answer a form with errors as 4xx (422, 409) on purpose; Chromium logs any non-2xx load as a
 # console error. Those are expected: server errors, CSP violations and script errors are not.
 EXPECTED_CLIENT_ERROR = re.compile(r"^Failed to load resource: the server responded with a status of 4\d\d")
@@ -114,7 +81,7 @@ def _console_problem(message) -> list[str]:
 
 
 @pytest.fixture
-def page(browser, live_server, seeded_roles):
+def page(browser, live_server, transactional_db):
     """A fresh browser context per test (no shared cookies), failing the test on any CSP violation
     or script error, which would mean a page breaks under the real policy."""
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
