@@ -9,7 +9,9 @@ run; OMS's time also includes what makes the rows (id allocation, search keys, i
 normalisation, case-note encryption, value conversion).
 
 Draft generation (Faker vocabularies and random draws) is excluded from both sides: it is the demo's
-cost of inventing people, not of loading them.
+cost of inventing people, not of loading them. On PostgreSQL both sides run the deferred foreign-key
+checks of their rows per batch (``SET CONSTRAINTS ALL IMMEDIATE``) inside their timed window; the one
+final commit (the audit event, the WAL flush) is reported apart.
 """
 
 from __future__ import annotations
@@ -37,6 +39,13 @@ def _raw_write(model, rows: list[tuple]) -> None:
         driver_connection.executemany(sql, rows)
 
 
+def _raw_check_deferred_constraints() -> None:
+    """The same foreign-key checks OMS's path runs per batch, so neither side leaves them to a commit."""
+    with connection.connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
 def run(people: int, *, seed: int = 1, batch_size: int = 10_000, progress: Callable | None = None) -> dict:
     """Load ``people`` through OMS's bulk path, timing the raw path on the same rows batch by batch."""
     raw = {"seconds": 0.0, "rows": 0}
@@ -48,10 +57,13 @@ def run(people: int, *, seed: int = 1, batch_size: int = 10_000, progress: Calla
         for model in bulk.TABLE_ORDER:
             if prepared[model]:
                 _raw_write(model, prepared[model])
+        if connection.vendor == "postgresql":
+            _raw_check_deferred_constraints()
         raw["seconds"] += time.perf_counter() - started
         raw["rows"] += sum(len(r) for r in prepared.values())
         transaction.savepoint_rollback(sid)
 
+    commit = {}
     with transaction.atomic():
         report = services.load_population(
             Actor.system(channel="job", name="oms bench"),
@@ -62,6 +74,8 @@ def run(people: int, *, seed: int = 1, batch_size: int = 10_000, progress: Calla
             progress=progress,
             before_write=raw_copy_then_undo,
         )
+        commit["started"] = time.perf_counter()
+    commit_seconds = time.perf_counter() - commit["started"]
     oms_seconds = report.prepare_seconds + report.write_seconds
     rows = sum(report.rows.values())
     oms_rate = rows / oms_seconds if oms_seconds else 0.0
@@ -82,6 +96,7 @@ def run(people: int, *, seed: int = 1, batch_size: int = 10_000, progress: Calla
         "oms_prepare_seconds": round(report.prepare_seconds, 3),
         "oms_write_seconds": round(report.write_seconds, 3),
         "raw_seconds": round(raw["seconds"], 3),
+        "commit_seconds_not_in_either": round(commit_seconds, 3),
         "generate_seconds_excluded": round(report.generate_seconds, 3),
         "oms_rows_per_second": round(oms_rate),
         "raw_rows_per_second": round(raw_rate),
