@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from oms.audit.models import AuditEvent
 from oms.core import events
@@ -192,3 +194,10 @@ def test_caseload_creator_keeps_sight_of_the_record(prison_a):
     person = services.create_person(actor_of(officer), family_name="Okafor", given_name="Chidi")
     assert queries.get_person(actor_of(officer), person.public_id) == person
     assert person.allocations.get().staff == officer
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(max_size=300))
+def test_any_typed_text_searches_without_error(alice, population, text):
+    result = queries.search_people(actor_of(alice), text=text)
+    assert all(hit.person.status != Person.Status.MERGED for hit in result.hits)
