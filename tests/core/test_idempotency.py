@@ -56,3 +56,18 @@ def test_no_key_always_runs_and_a_bad_key_is_refused():
     for bad in ("", "has space", "x" * 256, "é"):
         with pytest.raises(RuleViolation):
             run_once(actor, key=bad, scope="POST /x", payload={}, create=create)
+
+
+def test_old_answers_are_purged():
+    import datetime as dt
+
+    from oms.core import clock
+    from oms.core.idempotency import purge_expired
+
+    actor = Actor(user_id=1, username="u")
+    calls, create = counter()
+    run_once(actor, key="old", scope="POST /x", payload={}, create=create)
+    IdempotencyRecord.objects.update(created_at=clock.now() - dt.timedelta(days=2))
+    run_once(actor, key="new", scope="POST /x", payload={}, create=create)
+    assert purge_expired() == 1
+    assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["new"]

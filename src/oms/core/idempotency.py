@@ -8,6 +8,7 @@ retries serialise on the unique index and a failed create releases the key with 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
@@ -17,6 +18,7 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 
+from oms.core import clock
 from oms.core.actor import Actor
 from oms.core.errors import Conflict, RuleViolation
 from oms.core.models import IdempotencyRecord
@@ -70,3 +72,13 @@ def run_once(
     body = json.loads(json.dumps(body, cls=DjangoJSONEncoder))  # stored and replayed as plain JSON
     IdempotencyRecord.objects.filter(pk=record.pk).update(response_status=status, response_body=body)
     return status, body
+
+
+RETENTION = dt.timedelta(hours=24)
+
+
+def purge_expired(*, older_than: dt.timedelta = RETENTION) -> int:
+    """Forget answers older than ``older_than`` (a client retries within minutes, not days), so the
+    table stays small. Returns how many were removed. Meant for a daily scheduled job."""
+    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=clock.now() - older_than).delete()
+    return deleted
