@@ -18,7 +18,6 @@ from oms.core.actor import Scope
 from oms.facilities.models import Organisation, Site
 from tests.factories import make_organisation, make_site, make_user
 
-
 # The audit tables are append-only in the database itself (AUD-4), so the flush that ends each
 # transactional (live-server, browser) test must lift the triggers for a moment, then put them
 # back and recreate the chain head row that the migration made.

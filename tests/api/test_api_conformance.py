@@ -33,8 +33,9 @@ def role_tokens(transactional_db):
         user = make_user(f"st_{role}", roles=(role,), sites=(site,), scope=Scope.SITES)
         secret = secrets.token_urlsafe(32)
         permissions = list(user.role_grants.values_list("role__grants__permission", flat=True))
-        ApiToken.objects.create(user=user, name="schemathesis", prefix=secret[:8], token_hash=hash_token(secret),
-                                scopes=permissions)
+        ApiToken.objects.create(
+            user=user, name="schemathesis", prefix=secret[:8], token_hash=hash_token(secret), scopes=permissions
+        )
         tokens[role] = secret
     return tokens
 
@@ -64,4 +65,6 @@ def test_every_operation_conforms_for_every_role(case, role_tokens):
     if case.method.upper() != operation[0]:
         assert anonymous.status_code in (401, 405), f"{case.method} {case.formatted_path}: {anonymous.status_code}"
     elif operation not in PUBLIC_OPERATIONS:
-        assert anonymous.status_code == 401, f"{case.method} {case.formatted_path} answered {anonymous.status_code} anonymously"
+        assert anonymous.status_code == 401, (
+            f"{case.method} {case.formatted_path} answered {anonymous.status_code} anonymously"
+        )
