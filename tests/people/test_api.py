@@ -27,6 +27,10 @@ def bearer(user) -> dict:
     return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
 
 
+def search(client, body: dict, auth: dict):
+    return client.post(f"{BASE}search", body, content_type="application/json", **auth)
+
+
 NEW_PERSON = {
     "family_name": "Kowalski",
     "given_name": "Piotr",
@@ -43,9 +47,9 @@ def test_create_then_read_search_and_update(client, alice):
     assert person["identifiers"][0]["value"] == "2005/123456X"
     read = client.get(f"{BASE}{person['id']}", **auth)
     assert read.status_code == 200 and read.json()["system_number"] == person["system_number"]
-    found = client.get(BASE, {"q": "cowalsky"}, **auth).json()
+    found = search(client, {"q": "cowalsky"}, auth).json()
     assert [i["id"] for i in found["items"]] == [person["id"]]
-    assert client.get(BASE, {"q": "2005/123456x"}, **auth).json()["items"][0]["match"] == "identifier"
+    assert search(client, {"q": "2005/123456x"}, auth).json()["items"][0]["match"] == "identifier"
     changed = client.patch(
         f"{BASE}{person['id']}", {"version": 1, "middle_names": "Jan"}, content_type="application/json", **auth
     )
@@ -178,3 +182,68 @@ def test_out_of_range_sub_record_ids_are_422(client, alice, prison_a, path):
     person = make_person(prison_a)
     answer = client.delete(f"{BASE}{person.public_id}/{path}", **bearer(alice))
     assert answer.status_code == 422
+
+
+# --- search keeps personal data out of URLs (DP-2) ---------------------------------------------------
+
+
+def test_search_takes_its_terms_in_the_body_and_pages_like_before(client, alice, prison_a):
+    auth = bearer(alice)
+    for given in ("Anna", "Anne", "Annika"):
+        make_person(prison_a, family="Wojcik", given=given)
+    first = search(client, {"q": "wojcik", "limit": 2, "offset": 0}, auth)
+    assert first.status_code == 200, first.content
+    body = first.json()
+    assert body["limit"] == 2 and body["offset"] == 0 and len(body["items"]) == 2
+    rest = search(client, {"q": "wojcik", "limit": 2, "offset": 2}, auth).json()
+    assert len(rest["items"]) == 1
+    assert {i["id"] for i in body["items"] + rest["items"]} == set(
+        str(p) for p in Person.objects.filter(family_name="Wojcik").values_list("public_id", flat=True)
+    )
+    filtered = search(client, {"q": "wojcik", "date_of_birth": "1980-05-17", "status": "active"}, auth).json()
+    assert len(filtered["items"]) == 3
+    assert search(client, {"q": "wojcik", "date_of_birth": "1981-05-17"}, auth).json()["items"] == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"q": "wojcik", "surname": "x"},  # unknown fields are refused, not ignored
+        {"q": "x" * 201},
+        {"limit": 0},
+        {"limit": 101},
+        {"offset": -1},
+        {"status": "merged-ish"},
+        {"date_of_birth": "1980-02-30"},
+        {"min_age": 151},
+    ],
+)
+def test_search_refuses_bad_bodies_with_a_4xx(client, alice, body):
+    answer = search(client, body, bearer(alice))
+    assert answer.status_code == 422, answer.content
+    assert set(answer.json()) >= {"code", "detail"}
+
+
+def test_search_terms_are_not_accepted_in_the_url(client, alice, prison_a):
+    auth = bearer(alice)
+    make_person(prison_a, family="Wojcik", given="Anna")
+    for url in (f"{BASE}?q=wojcik", f"{BASE}search?q=wojcik"):
+        answer = client.get(url, **auth)
+        assert answer.status_code in (404, 405), (url, answer.status_code)
+        assert b"Wojcik" not in answer.content and b"WOJCIK" not in answer.content
+    # A query string on the search call is not read as terms: the body alone says what to find.
+    ignored = client.post(f"{BASE}search?q=wojcik", {}, content_type="application/json", **auth)
+    assert ignored.status_code == 200 and ignored.json()["count"] == 0
+
+
+def test_no_search_operation_in_the_api_document_takes_terms_in_the_url(client):
+    document = client.get("/api/v1/openapi.json").json()
+    people_paths = {path: operations for path, operations in document["paths"].items() if "/people" in path}
+    for path, operations in people_paths.items():
+        for method, operation in operations.items():
+            in_url = {p["name"] for p in operation.get("parameters", []) if p["in"] in ("query", "path")}
+            assert not in_url & {"q", "date_of_birth", "born_from", "born_to", "family_name", "given_name"}, (
+                method,
+                path,
+            )
+    assert "post" in people_paths["/api/v1/people/search"]

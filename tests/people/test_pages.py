@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from urllib.parse import unquote
 
 import pytest
 
@@ -20,15 +22,78 @@ def smith(prison_a):
 
 def test_search_page_full_and_htmx_fragment(client, alice, smith):
     login_verified(client, alice)
-    page = client.get("/people/", {"q": "smyth"})
+    page = client.post("/people/", {"q": "smyth"})
     body = page.content.decode()
     assert page.status_code == 200 and 'hx-trigger="keyup changed delay:300ms' in body
+    assert 'hx-post="/people/"' in body and "hx-push-url" not in body and 'method="post"' in body
     assert "SMITH, John" in body and smith.system_number in body and "2001/0012345A" in body
-    fragment = client.get("/people/", {"q": "smyth"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="search-results")
+    fragment = client.post("/people/", {"q": "smyth"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="search-results")
     text = fragment.content.decode()
     assert "SMITH, John" in text and "<html" not in text
-    long_text = client.get("/people/", {"q": "x" * 10_000})
+    long_text = client.post("/people/", {"q": "x" * 10_000})
     assert long_text.status_code == 200
+
+
+def test_search_filters_post_with_the_terms(client, alice, smith):
+    login_verified(client, alice)
+    born = {"date_of_birth_day": "17", "date_of_birth_month": "5", "date_of_birth_year": "1980"}
+    assert "SMITH, John" in client.post("/people/", {"q": "", **born, "status": "active"}).content.decode()
+    other_day = {**born, "date_of_birth_day": "18"}
+    assert "SMITH, John" not in client.post("/people/", {"q": "smith", **other_day}).content.decode()
+    bad_date = client.post("/people/", {"q": "smith", **born, "date_of_birth_month": "13"})
+    assert bad_date.status_code == 200 and "Date of birth must be a real date" in bad_date.content.decode()
+
+
+def test_a_search_in_the_url_is_not_run(client, alice, smith):
+    """DP-2: an old bookmark or a hand-typed ?q= neither searches nor echoes the name back."""
+    login_verified(client, alice)
+    page = client.get("/people/", {"q": "smith"})
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "SMITH, John" not in body and 'value="smith"' not in body
+
+
+def test_no_url_produced_by_a_search_contains_the_searched_name(client, alice, smith):
+    """DP-2: the form posts to a fixed address, results link to opaque ids, and nothing asks the
+    browser to push or replace a URL carrying the terms."""
+    login_verified(client, alice)
+    searched = ("Smith", "smyth", smith.system_number, "2001/0012345A")
+    for term in searched:
+        for headers in ({}, {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "search-results"}):
+            answer = client.post("/people/", {"q": term}, **headers)
+            assert answer.status_code == 200
+            assert "SMITH, John" in answer.content.decode(), term
+            for header in ("Location", "HX-Push-Url", "HX-Replace-Url", "HX-Location", "HX-Redirect"):
+                assert header not in answer.headers, (term, header)
+            urls = re.findall(r'(?:href|action|hx-get|hx-post|src)="([^"]*)"', answer.content.decode())
+            assert urls
+            for url in urls:
+                assert term.lower() not in unquote(url).lower() and "smith" not in unquote(url).lower(), url
+
+
+def test_identity_bar_shows_number_birth_date_age_status_and_alert_badges(client, alice, smith, system):
+    from oms.core import clock
+    from oms.people import rules, services
+
+    services.add_alert(system, person_id=smith.public_id, type="medical", level="low")
+    services.add_alert(system, person_id=smith.public_id, type="self_harm", level="high")
+    login_verified(client, alice)
+    page = client.get(f"/people/{smith.public_id}/").content.decode()
+    bar = re.search(r'<div class="moj-identity-bar".*?</div>\s*</div>\s*</div>', page, re.S).group(0)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", bar))
+    age = rules.age_on(dt.date(1980, 5, 17), clock.today())
+    for shown in (
+        "SMITH, John",
+        f"System number: {smith.system_number}",
+        f"Date of birth: 17 May 1980 (age {age})",
+        "Status: Active",
+        "Legal status: No current legal status",
+    ):
+        assert shown in text, shown
+    # The bar's container sets font-size 0: every text span must carry a type class to be seen at all.
+    assert '<p class="govuk-body-s' in bar
+    badges = re.findall(r'<strong class="moj-badge (moj-badge--\w+)">([^<]+)', bar)
+    assert badges == [("moj-badge--red", "Risk of self-harm"), ("moj-badge--grey", "Medical")]
 
 
 def test_search_needs_permission_and_login(client, alice, smith):
@@ -51,8 +116,13 @@ def test_profile_tabs_and_scope(client, alice, bob, smith):
         assert page.status_code == 200, tab
         assert text in page.content.decode()
         assert "moj-identity-bar" in page.content.decode()
-    panel = client.get(f"/people/{smith.public_id}/timeline", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="tab-panel")
-    assert "moj-timeline" in panel.content.decode() and "moj-identity-bar" not in panel.content.decode()
+    panel = client.get(
+        f"/people/{smith.public_id}/timeline", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="record-sections"
+    ).content.decode()
+    assert "moj-timeline" in panel and "moj-identity-bar" not in panel and "<html" not in panel
+    # The tab list comes with the panel, with the tab now shown marked as current (and only that one).
+    current = re.findall(r'<a [^>]*id="record-tab-(\w+)"[^>]*aria-current="page"', panel)
+    assert current == ["timeline"]
     client.logout()
     login_verified(client, bob)
     assert client.get(f"/people/{smith.public_id}/").status_code == 404

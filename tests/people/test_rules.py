@@ -156,3 +156,17 @@ def test_age_range_to_birth_dates():
     born_from, born_to = rules.age_range_to_birth_dates(today, 18, 20)
     assert born_to == dt.date(2008, 3, 1)  # 18 today
     assert born_from == dt.date(2005, 3, 2)  # 20 until tomorrow
+
+
+@pytest.mark.parametrize(
+    ("born", "today", "age"),
+    [
+        (dt.date(1980, 5, 17), dt.date(2026, 5, 16), 45),
+        (dt.date(1980, 5, 17), dt.date(2026, 5, 17), 46),
+        (dt.date(2000, 2, 29), dt.date(2026, 2, 28), 25),
+        (dt.date(2000, 2, 29), dt.date(2026, 3, 1), 26),
+        (dt.date(2026, 1, 1), dt.date(2026, 1, 1), 0),
+    ],
+)
+def test_age_on_counts_whole_years(born, today, age):
+    assert rules.age_on(born, today) == age

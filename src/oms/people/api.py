@@ -3,6 +3,8 @@
 Input schemas forbid unknown fields and bound every string (AZ-4, IN-1). Output leaves out what the
 caller may not read: case notes come back only in the types the caller's role may read.
 A merged record answers 404 with code ``people.merged`` and the survivor's id in the detail.
+Search is ``POST /search`` with the terms in a JSON body: names, numbers and dates of birth never
+appear in a URL, browser history or access log (DP-2).
 """
 
 import uuid
@@ -33,7 +35,7 @@ from oms.people.schemas import (
     PersonOut,
     PersonUpdateIn,
     SearchOut,
-    SearchParams,
+    SearchIn,
     TimelineOut,
     TimelineParams,
 )
@@ -107,9 +109,13 @@ def _actor(request: HttpRequest):
 # --- search and read -----------------------------------------------------------------------------
 
 
-@router.get("/", response={200: SearchOut, **ERRORS}, summary="Search people")
+@router.post(
+    "/search",
+    response={200: SearchOut, **ERRORS},
+    summary="Search people (terms go in the body so they never reach a URL or an access log; audited)",
+)
 @api("people.view")
-def search(request, params: Query[SearchParams]):
+def search(request, params: SearchIn):
     result = queries.search_people(
         _actor(request),
         text=params.q,

@@ -283,6 +283,13 @@ def rank_candidates(
     return ranked[:limit]
 
 
+def age_on(date_of_birth: dt.date, today: dt.date) -> int:
+    """Age in whole years on ``today``; someone born on 29 February has a birthday on 1 March in
+    other years."""
+    had_birthday = (today.month, today.day) >= (date_of_birth.month, date_of_birth.day)
+    return today.year - date_of_birth.year - (0 if had_birthday else 1)
+
+
 def age_range_to_birth_dates(
     today: dt.date, min_age: int | None, max_age: int | None
 ) -> tuple[dt.date | None, dt.date | None]:

@@ -151,7 +151,9 @@ class MergeOut(Schema):
     dropped: dict[str, int]
 
 
-class SearchParams(Schema):
+class SearchIn(StrictIn):
+    """A person search, sent in the body so names and numbers never reach a URL or an access log (DP-2)."""
+
     q: str = Field("", max_length=200, description="Name, system number or identifier")
     date_of_birth: dt.date | None = None
     born_from: dt.date | None = None

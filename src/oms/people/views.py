@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from oms.core import clock
 from oms.core.errors import Conflict, NotFound, RuleViolation
 from oms.people import forms, queries, rules, services
 from oms.people.models import PersonName
@@ -45,8 +46,10 @@ def _person_or_redirect(request, public_id, tab="overview"):
 
 @page("people.view")
 def search(request):
-    """Search people; results update as you type (htmx) and the same GET form works without it."""
-    form = forms.SearchForm(request.GET or None)
+    """Search people. The terms are POSTed (htmx as you type, or the plain form without JavaScript)
+    so names, numbers and dates of birth never reach a URL, browser history or access log (DP-2).
+    A GET shows the empty form and ignores any query string."""
+    form = forms.SearchForm(request.POST if request.method == "POST" else None)
     result = None
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -59,7 +62,7 @@ def search(request):
                 limit=25,
             )
     context = {"form": form, "result": result, "can_create": request.actor.has("people.create")}
-    if request.htmx:
+    if request.htmx and request.htmx.target == "search-results":
         return render(request, "people/_results.html", context)
     return render(request, "people/search.html", context)
 
@@ -81,6 +84,7 @@ def profile(request, public_id, tab="overview"):
         "tab": tab,
         "tabs": [(key, label, reverse("people:profile_tab", args=[person.public_id, key])) for key, label in TABS],
         "active_alerts": queries.active_alerts(person),
+        "age": rules.age_on(person.date_of_birth, clock.today()) if person.date_of_birth else None,
         "can": {p: actor.has(f"people.{p}") for p in ("edit", "add_alert", "close_alert", "add_note", "merge")},
     }
     if tab == "overview":
@@ -95,8 +99,9 @@ def profile(request, public_id, tab="overview"):
         context["notes"] = queries.list_case_notes(actor, person)
     else:
         context["entries"] = queries.timeline(actor, person)
-    if request.htmx and request.htmx.target == "tab-panel":
-        return render(request, f"people/tabs/_{tab}.html", context)
+    if request.htmx and request.htmx.target == "record-sections":
+        # The tab list comes with the panel so the current tab is marked (aria-current) after a switch.
+        return render(request, "people/_sections.html", context)
     return render(request, "people/profile.html", context)
 
 

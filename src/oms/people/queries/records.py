@@ -124,13 +124,16 @@ def person_identifiers(person: Person) -> list[Identifier]:
     return list(person.identifiers.order_by("kind", "value_norm"))
 
 
+_LEVEL_RANK = {Alert.Level.HIGH: 0, Alert.Level.MEDIUM: 1, Alert.Level.LOW: 2}
+
+
 def active_alerts(person: Person) -> list[Alert]:
+    """Alerts in force today, highest level first (ranked here: the stored level names do not sort)."""
     today = clock.today()
-    return list(
-        person.alerts.filter(closed_at__isnull=True, starts_on__lte=today)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
-        .order_by("-level", "type")
+    alerts = person.alerts.filter(closed_at__isnull=True, starts_on__lte=today).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=today)
     )
+    return sorted(alerts, key=lambda a: (_LEVEL_RANK.get(a.level, len(_LEVEL_RANK)), a.type))
 
 
 def list_alerts(actor: Actor, person: Person) -> list[Alert]:
