@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from urllib.parse import unquote
 
 import pytest
 
+from oms.core import clock
 from oms.people.models import Alert, Person
 from tests.factories import login_verified
 from tests.people.conftest import make_person
@@ -189,7 +191,7 @@ def test_edit_add_alert_close_alert_note_alias_identifier(client, alice, smith):
     assert client.post(f"{base}/names/new", {"family_name": "Smythe", "kind": "alias"}).status_code == 302
     assert client.post(f"{base}/identifiers/new", {"kind": "cro", "value": "123/45A"}).status_code == 302
     bad = client.post(f"{base}/identifiers/new", {"kind": "cro", "value": "///"})
-    assert bad.status_code == 422 and "must contain letters or digits" in bad.content.decode()
+    assert bad.status_code == 422 and "must include letters or digits" in bad.content.decode()
 
 
 def test_wrong_role_gets_403_on_change_pages(client, charlie, smith):
@@ -220,3 +222,110 @@ def test_merge_page_and_merged_record_redirects(client, alice, prison_a, smith):
         f"/people/{smith.public_id}/merge", {"other_system_number": "Z9999ZZ", "survivor": "this", "reason": "x"}
     )
     assert unconfirmed.status_code == 422
+
+
+# --- GOV.UK error wording -----------------------------------------------------------------------------
+
+
+def _errors(response) -> list[str]:
+    """The messages of the error summary, in order."""
+    summary = re.search(r'<div class="govuk-error-summary".*?</ul>', response.content.decode(), re.S)
+    assert summary, "no error summary"
+    links = re.findall(r"<a [^>]*>(.*?)</a>", summary.group(0), re.S)
+    return [html.unescape(re.sub(r"\s+", " ", link)).strip() for link in links]
+
+
+def test_create_form_errors_use_govuk_wording(client, alice, prison_a):
+    login_verified(client, alice)
+    empty = client.post("/people/new", {"site": str(prison_a.public_id), "sex": "not_known", "legal_status": "none"})
+    assert _errors(empty) == ["Enter a given name", "Enter a family name"]
+    future = clock.today() + dt.timedelta(days=1)
+    answer = client.post(
+        "/people/new",
+        {
+            "given_name": "Ada",
+            "family_name": "x" * 101,
+            "date_of_birth_day": str(future.day),
+            "date_of_birth_month": str(future.month),
+            "date_of_birth_year": str(future.year),
+            "sex": "unknown-sex",
+            "legal_status": "none",
+            "site": "not-a-site",
+        },
+    )
+    assert _errors(answer) == [
+        "Family name must be 100 characters or less",
+        "Date of birth must be in the past",
+        "Select the person's sex",
+        "Select the site holding the record",
+    ]
+    incomplete = client.post(
+        "/people/new",
+        {"given_name": "Ada", "family_name": "Byron", "date_of_birth_day": "10", "date_of_birth_year": "1815"},
+    )
+    assert "Date of birth must include a month" in _errors(incomplete)
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("edit", {"Enter a given name", "Enter a family name", "Select the person's sex", "Select a legal status"}),
+        ("names/new", {"Enter a family name", "Select the kind of name"}),
+        ("identifiers/new", {"Select the type of identifier", "Enter the number"}),
+        ("alerts/new", {"Select the type of alert", "Select the level"}),
+        ("notes/new", {"Select the type of note", "Enter the note"}),
+        (
+            "merge",
+            {
+                "Enter the system number of the other record",
+                "Select which record is kept",
+                "Enter why these are the same person",
+                "Confirm you have checked these records are the same person",
+            },
+        ),
+        ("photo/new", {"Select a photograph"}),
+    ],
+)
+def test_every_people_form_says_what_to_enter(client, alice, smith, path, expected):
+    login_verified(client, alice)
+    data = {"version": "1", "status": "active"} if path == "edit" else {}
+    answer = client.post(f"/people/{smith.public_id}/{path}", data)
+    assert answer.status_code == 422
+    assert "This field is required" not in answer.content.decode()
+    assert expected <= set(_errors(answer)), _errors(answer)
+
+
+def test_close_alert_asks_for_a_reason(client, alice, smith, system):
+    from oms.people import services
+
+    alert = services.add_alert(system, person_id=smith.public_id, type="medical")
+    login_verified(client, alice)
+    answer = client.post(f"/people/{smith.public_id}/alerts/{alert.public_id}/close", {})
+    assert _errors(answer) == ["Enter why the alert is being closed"]
+
+
+def test_alert_end_before_start_and_alias_born_in_the_future(client, alice, smith):
+    login_verified(client, alice)
+    alert = client.post(
+        f"/people/{smith.public_id}/alerts/new",
+        {
+            "type": "medical",
+            "level": "low",
+            **{f"starts_on_{k}": v for k, v in (("day", "10"), ("month", "3"), ("year", "2026"))},
+            **{f"ends_on_{k}": v for k, v in (("day", "9"), ("month", "3"), ("year", "2026"))},
+        },
+    )
+    assert _errors(alert) == ["End date must be the same as or after the start date"]
+    future = clock.today() + dt.timedelta(days=30)
+    alias = client.post(
+        f"/people/{smith.public_id}/names/new",
+        {
+            "family_name": "Smythe",
+            "kind": "alias",
+            **{
+                f"date_of_birth_{k}": str(v)
+                for k, v in (("day", future.day), ("month", future.month), ("year", future.year))
+            },
+        },
+    )
+    assert _errors(alias) == ["Date of birth used with this name must be in the past"]

@@ -34,8 +34,8 @@ from oms.people.schemas import (
     PersonCreateIn,
     PersonOut,
     PersonUpdateIn,
-    SearchOut,
     SearchIn,
+    SearchOut,
     TimelineOut,
     TimelineParams,
 )

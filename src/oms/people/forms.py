@@ -1,16 +1,46 @@
 """Page forms for the person record. They only parse and bound input; the services decide the rules
-and their ``RuleViolation`` errors are put back on the matching field by the views."""
+and their ``RuleViolation`` errors are put back on the matching field by the views.
+
+Every error message follows the GOV.UK pattern ("Enter a family name", "Select the type of alert",
+"Date of birth must be in the past"): Django's "This field is required." never reaches a page."""
 
 from __future__ import annotations
 
 from django import forms
 
+from oms.core import clock
 from oms.people.models import Alert, CaseNote, Identifier, Person, PersonName, Sex
 from oms.web.forms import DateInputField
 
 
-def _text(label: str, *, max_length: int, required: bool = False, help_text: str = "") -> forms.CharField:
-    return forms.CharField(label=label, max_length=max_length, required=required, help_text=help_text)
+def _text(
+    label: str,
+    *,
+    max_length: int,
+    required: str = "",
+    help_text: str = "",
+    widget: type[forms.Widget] | None = None,
+) -> forms.CharField:
+    """A text field; ``required`` is the message shown when it is left empty (empty: optional)."""
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=bool(required),
+        help_text=help_text,
+        widget=widget,
+        error_messages={"required": required, "max_length": f"{label} must be {max_length} characters or less"},
+    )
+
+
+def _choice(label: str, message: str, **kwargs) -> forms.ChoiceField:
+    """A choice; ``message`` is shown when nothing or something unknown is chosen."""
+    return forms.ChoiceField(label=label, error_messages={"required": message, "invalid_choice": message}, **kwargs)
+
+
+def _past_date(value, label: str = "Date of birth"):
+    if value is not None and value > clock.today():
+        raise forms.ValidationError(f"{label} must be in the past", code="date_in_future")
+    return value
 
 
 class SearchForm(forms.Form):
@@ -20,19 +50,22 @@ class SearchForm(forms.Form):
         help_text="For example, Smith, John Smith, A1234BC or a police number. Misspelt names are found too.",
     )
     date_of_birth = DateInputField(label="Date of birth", required=False, help_text="For example, 27 3 1985")
-    status = forms.ChoiceField(
-        label="Status",
+    status = _choice(
+        "Status",
+        "Select a status from the list",
         required=False,
         choices=[("", "Any status")] + [c for c in Person.Status.choices if c[0] != Person.Status.MERGED],
     )
 
 
 class PersonForm(forms.Form):
-    given_name = _text("Given name", max_length=100, required=True)
+    given_name = _text("Given name", max_length=100, required="Enter a given name")
     middle_names = _text("Middle names", max_length=200)
-    family_name = _text("Family name", max_length=100, required=True)
+    family_name = _text("Family name", max_length=100, required="Enter a family name")
     date_of_birth = DateInputField(label="Date of birth", required=False, help_text="For example, 27 3 1985")
-    sex = forms.ChoiceField(label="Sex", choices=Sex.choices, initial=Sex.NOT_KNOWN, widget=forms.RadioSelect)
+    sex = _choice(
+        "Sex", "Select the person's sex", choices=Sex.choices, initial=Sex.NOT_KNOWN, widget=forms.RadioSelect
+    )
     gender_identity = _text("Gender identity", max_length=100)
     ethnicity = _text("Ethnicity", max_length=100)
     nationality = _text("Nationality", max_length=100)
@@ -42,18 +75,20 @@ class PersonForm(forms.Form):
         help_text="ISO 639 codes separated by spaces, main language first, for example en cym",
     )
     interpreter_required = forms.BooleanField(label="Needs an interpreter", required=False)
-    legal_status = forms.ChoiceField(label="Legal status", choices=Person.LegalStatus.choices)
+    legal_status = _choice("Legal status", "Select a legal status", choices=Person.LegalStatus.choices)
+
+    def clean_date_of_birth(self):
+        return _past_date(self.cleaned_data["date_of_birth"])
 
     def clean_languages(self):
         return self.cleaned_data["languages"].split()
 
 
 class CreatePersonForm(PersonForm):
-    site = forms.ChoiceField(label="Site holding the record")
-    duplicate_override_reason = forms.CharField(
-        label="Reason for creating a new record anyway",
+    site = _choice("Site holding the record", "Select the site holding the record")
+    duplicate_override_reason = _text(
+        "Reason for creating a new record anyway",
         max_length=500,
-        required=False,
         widget=forms.Textarea,
         help_text="Only needed when possible matches are shown: say why this is a different person.",
     )
@@ -66,46 +101,63 @@ class CreatePersonForm(PersonForm):
 
 
 class EditPersonForm(PersonForm):
-    status = forms.ChoiceField(
-        label="Status", choices=[c for c in Person.Status.choices if c[0] != Person.Status.MERGED]
+    status = _choice(
+        "Status", "Select a status", choices=[c for c in Person.Status.choices if c[0] != Person.Status.MERGED]
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2_000_000_000)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        max_value=2_000_000_000,
+        error_messages={
+            key: "The form was out of date. Open the record again and make your changes"
+            for key in ("required", "invalid", "min_value", "max_value")
+        },
+    )
 
 
 class AliasForm(forms.Form):
     given_name = _text("Given name", max_length=100)
-    family_name = _text("Family name", max_length=100, required=True)
-    kind = forms.ChoiceField(
-        label="Kind of name",
+    family_name = _text("Family name", max_length=100, required="Enter a family name")
+    kind = _choice(
+        "Kind of name",
+        "Select the kind of name",
         widget=forms.RadioSelect,
         choices=[c for c in PersonName.Kind.choices if c[0] != PersonName.Kind.PRIMARY],
     )
     date_of_birth = DateInputField(label="Date of birth used with this name", required=False)
 
+    def clean_date_of_birth(self):
+        return _past_date(self.cleaned_data["date_of_birth"], "Date of birth used with this name")
+
 
 class IdentifierForm(forms.Form):
-    kind = forms.ChoiceField(label="Type of identifier", choices=Identifier.Kind.choices)
-    value = _text("Number", max_length=50, required=True)
+    kind = _choice("Type of identifier", "Select the type of identifier", choices=Identifier.Kind.choices)
+    value = _text("Number", max_length=50, required="Enter the number")
     issued_by = _text("Issued by", max_length=100)
 
 
 class AlertForm(forms.Form):
-    type = forms.ChoiceField(label="Type of alert", choices=Alert.Type.choices)
-    level = forms.ChoiceField(
-        label="Level", choices=Alert.Level.choices, initial=Alert.Level.MEDIUM, widget=forms.RadioSelect
+    type = _choice("Type of alert", "Select the type of alert", choices=Alert.Type.choices)
+    level = _choice(
+        "Level", "Select the level", choices=Alert.Level.choices, initial=Alert.Level.MEDIUM, widget=forms.RadioSelect
     )
-    description = forms.CharField(label="Description", max_length=4000, required=False, widget=forms.Textarea)
+    description = _text("Description", max_length=4000, widget=forms.Textarea)
     starts_on = DateInputField(label="Start date", required=False, help_text="Leave empty to start today")
     ends_on = DateInputField(label="End date", required=False)
 
 
 class CloseAlertForm(forms.Form):
-    reason = forms.CharField(label="Why is the alert being closed?", max_length=500, widget=forms.Textarea)
+    reason = _text(
+        "Why is the alert being closed?",
+        max_length=500,
+        required="Enter why the alert is being closed",
+        widget=forms.Textarea,
+    )
 
 
 class CaseNoteForm(forms.Form):
-    type = forms.ChoiceField(label="Type of note")
-    text = forms.CharField(label="Note", max_length=10000, widget=forms.Textarea)
+    type = _choice("Type of note", "Select the type of note")
+    text = _text("Note", max_length=10000, required="Enter the note", widget=forms.Textarea)
     sensitive = forms.BooleanField(
         label="Sensitive", required=False, help_text="Mark notes that should be handled with extra care"
     )
@@ -117,16 +169,38 @@ class CaseNoteForm(forms.Form):
 
 class MergeForm(forms.Form):
     other_system_number = _text(
-        "System number of the other record", max_length=20, required=True, help_text="For example, A1234BC"
+        "System number of the other record",
+        max_length=20,
+        required="Enter the system number of the other record",
+        help_text="For example, A1234BC",
     )
-    survivor = forms.ChoiceField(
-        label="Which record is kept?",
+    survivor = _choice(
+        "Which record is kept?",
+        "Select which record is kept",
         widget=forms.RadioSelect,
         choices=[("this", "This record"), ("other", "The other record")],
     )
-    reason = forms.CharField(label="Why are these the same person?", max_length=500, widget=forms.Textarea)
-    confirm = forms.BooleanField(label="I have checked these records are the same person. The merge cannot be undone.")
+    reason = _text(
+        "Why are these the same person?",
+        max_length=500,
+        required="Enter why these are the same person",
+        widget=forms.Textarea,
+    )
+    confirm = forms.BooleanField(
+        label="I have checked these records are the same person. The merge cannot be undone.",
+        error_messages={"required": "Confirm you have checked these records are the same person"},
+    )
 
 
 class PhotoForm(forms.Form):
-    photo = forms.FileField(label="Photograph", help_text="A JPEG or PNG, 2 MB or smaller")
+    photo = forms.FileField(
+        label="Photograph",
+        help_text="A JPEG or PNG, 2 MB or smaller",
+        error_messages={
+            "required": "Select a photograph",
+            "empty": "The selected file is empty",
+            "invalid": "The selected file could not be read",
+            "missing": "Select a photograph",
+            "max_length": "The selected file name must be 100 characters or less",
+        },
+    )

@@ -20,6 +20,13 @@ from oms.web.access import page
 TABS = (("overview", "Overview"), ("alerts", "Alerts"), ("notes", "Case notes"), ("timeline", "Timeline"))
 
 
+def _posted(request, *, files=False):
+    """The submitted data on a POST, even an empty one (an empty submit must show its errors), else None."""
+    if request.method != "POST":
+        return (None, None) if files else None
+    return (request.POST, request.FILES) if files else request.POST
+
+
 def _service_errors_on(form, call):
     """Run a service call; put a rule or conflict error on its field and undo any partial write."""
     try:
@@ -112,7 +119,7 @@ def profile(request, public_id, tab="overview"):
 def create(request):
     """Create a person; possible duplicates are listed and need a reason to create anyway."""
     sites = queries.sites_in_reach(request.actor)
-    form = forms.CreatePersonForm(request.POST or None, sites=sites)
+    form = forms.CreatePersonForm(_posted(request), sites=sites)
     candidates = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -154,7 +161,7 @@ def edit(request, public_id):
         return redirect_to
     initial = {f: getattr(person, f) for f in services.EDITABLE_FIELDS}
     initial["languages"] = " ".join(person.languages or [])
-    form = forms.EditPersonForm(request.POST or None, initial={**initial, "version": person.version})
+    form = forms.EditPersonForm(_posted(request), initial={**initial, "version": person.version})
     if request.method == "POST" and form.is_valid():
         changes = dict(form.cleaned_data)
         version = changes.pop("version")
@@ -197,7 +204,7 @@ def add_alias(request, public_id):
     return _sub_record_page(
         request,
         public_id,
-        form=forms.AliasForm(request.POST or None),
+        form=forms.AliasForm(_posted(request)),
         title="Add another name",
         button="Add name",
         save=lambda p, d: services.add_alias(request.actor, person_id=p.public_id, **d),
@@ -210,7 +217,7 @@ def add_identifier(request, public_id):
     return _sub_record_page(
         request,
         public_id,
-        form=forms.IdentifierForm(request.POST or None),
+        form=forms.IdentifierForm(_posted(request)),
         title="Add an identifier",
         button="Add identifier",
         success="Identifier added.",
@@ -223,7 +230,7 @@ def add_alert(request, public_id):
     return _sub_record_page(
         request,
         public_id,
-        form=forms.AlertForm(request.POST or None),
+        form=forms.AlertForm(_posted(request)),
         title="Add an alert",
         button="Add alert",
         tab="alerts",
@@ -237,7 +244,7 @@ def close_alert(request, public_id, alert_id):
     return _sub_record_page(
         request,
         public_id,
-        form=forms.CloseAlertForm(request.POST or None),
+        form=forms.CloseAlertForm(_posted(request)),
         title="Close the alert",
         button="Close alert",
         tab="alerts",
@@ -248,7 +255,7 @@ def close_alert(request, public_id, alert_id):
 
 @page("people.add_note")
 def add_note(request, public_id):
-    form = forms.CaseNoteForm(request.POST or None, note_types=queries.readable_note_types(request.actor))
+    form = forms.CaseNoteForm(_posted(request), note_types=queries.readable_note_types(request.actor))
     return _sub_record_page(
         request,
         public_id,
@@ -267,7 +274,7 @@ def merge(request, public_id):
     person, redirect_to = _person_or_redirect(request, public_id)
     if redirect_to:
         return redirect_to
-    form = forms.MergeForm(request.POST or None)
+    form = forms.MergeForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -322,10 +329,10 @@ def add_photo(request, public_id):
 
 @csrf_protect
 def _add_photo(request, public_id):
-    form = forms.PhotoForm(request.POST or None, request.FILES or None)
+    form = forms.PhotoForm(*_posted(request, files=True))
     if getattr(request, "oms_upload_too_large", False):
         form = forms.PhotoForm({})
-        form.add_error("photo", "The photograph must be 2 MB or smaller.")
+        form.add_error("photo", "The selected file must be smaller than 2 MB")
         return _sub_record_page(
             request,
             public_id,

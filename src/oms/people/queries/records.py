@@ -124,6 +124,17 @@ def person_identifiers(person: Person) -> list[Identifier]:
     return list(person.identifiers.order_by("kind", "value_norm"))
 
 
+def person_id_for_system_number(system_number: str) -> int | None:
+    """The internal id of the record holding this system number, for the audit trail's person filter
+    (registered with ``oms.audit.queries.set_person_resolver``). Deliberately unscoped: only callers
+    holding audit.view search the trail, and it has no scope (AUD-6). A merged duplicate keeps its
+    number, so its own history stays findable. Anything that is not a system number resolves to None."""
+    if not rules.is_system_number(system_number):
+        return None
+    normalised = rules.normalise_system_number(system_number)
+    return Person.objects.filter(system_number=normalised).values_list("pk", flat=True).first()
+
+
 _LEVEL_RANK = {Alert.Level.HIGH: 0, Alert.Level.MEDIUM: 1, Alert.Level.LOW: 2}
 
 

@@ -24,24 +24,38 @@ _MAX_LENGTHS = {f.name: f.max_length for f in Person._meta.fields if getattr(f, 
 # --- validation helpers ---------------------------------------------------------------------------
 
 
+# How a field is named in an error message, GOV.UK style ("Enter a family name"); others read
+# "the <field name>".
+_FIELD_NOUNS = {
+    "family_name": "a family name",
+    "given_name": "a given name",
+    "value": "the identifier",
+    "reason": "a reason",
+    "text": "the note",
+    "name": "a name",
+    "relationship": "the relationship",
+}
+
+
+def _label(field: str) -> str:
+    return field.replace("_", " ").capitalize()
+
+
 def _text(value: str | None, field: str, *, required: bool = False, max_length: int | None = None) -> str:
     value = (value or "").strip()
     if required and not value:
-        raise RuleViolation(f"Enter the {field.replace('_', ' ')}.", code="people.required", field=field)
+        noun = _FIELD_NOUNS.get(field, f"the {field.replace('_', ' ')}")
+        raise RuleViolation(f"Enter {noun}", code="people.required", field=field)
     limit = max_length or _MAX_LENGTHS.get(field)
     if limit and len(value) > limit:
-        raise RuleViolation(
-            f"The {field.replace('_', ' ')} must be {limit} characters or fewer.", code="people.too_long", field=field
-        )
+        raise RuleViolation(f"{_label(field)} must be {limit} characters or less", code="people.too_long", field=field)
     return value
 
 
 def _name(value: str | None, field: str, *, required: bool) -> str:
     value = _text(value, field, required=required, max_length=100)
     if value and not rules.normalise_name(value):
-        raise RuleViolation(
-            f"The {field.replace('_', ' ')} must contain letters.", code="people.invalid_name", field=field
-        )
+        raise RuleViolation(f"{_label(field)} must include letters", code="people.invalid_name", field=field)
     return value
 
 
@@ -49,17 +63,17 @@ def _birth_date(value: dt.date | None, field: str = "date_of_birth") -> dt.date 
     if value is None:
         return None
     if value > clock.today():
-        raise RuleViolation("The date of birth must be in the past.", code="people.birth_date_future", field=field)
+        raise RuleViolation("Date of birth must be in the past", code="people.birth_date_future", field=field)
     if value < EARLIEST_BIRTH_DATE:
         raise RuleViolation(
-            "The date of birth must be after 1 January 1900.", code="people.birth_date_early", field=field
+            "Date of birth must be the same as or after 1 January 1900", code="people.birth_date_early", field=field
         )
     return value
 
 
 def _choice(value: str, choices, field: str) -> str:
     if value not in choices.values:
-        raise RuleViolation(f"Choose a valid {field.replace('_', ' ')}.", code="people.invalid_choice", field=field)
+        raise RuleViolation(f"Select a valid {field.replace('_', ' ')}", code="people.invalid_choice", field=field)
     return value
 
 
@@ -69,7 +83,7 @@ def _languages(value: Iterable[str] | None) -> list[str]:
         not (2 <= len(code) <= 3 and code.isalpha() and code.isascii()) for code in languages
     ):
         raise RuleViolation(
-            "Languages are up to 10 ISO 639 codes such as 'en' or 'cym'.",
+            "Enter up to 10 language codes, such as en or cym",
             code="people.invalid_languages",
             field="languages",
         )
@@ -115,4 +129,4 @@ def _home_site(actor: Actor, site_id) -> Site:
         return _site_in_reach(actor, site_id)
     if len(actor.site_ids) == 1:
         return Site.objects.get(pk=next(iter(actor.site_ids)))
-    raise RuleViolation("Choose the site that holds this record.", code="people.site_required", field="site")
+    raise RuleViolation("Select the site that holds this record", code="people.site_required", field="site")

@@ -46,7 +46,7 @@ def add_alert(
     starts_on = starts_on or clock.today()
     if ends_on and ends_on < starts_on:
         raise RuleViolation(
-            "The end date must be on or after the start date.", code="people.date_order", field="ends_on"
+            "End date must be the same as or after the start date", code="people.date_order", field="ends_on"
         )
     alert = Alert.objects.create(
         person=person,
@@ -167,7 +167,7 @@ def allocate(actor: Actor, *, person_id, staff_username: str, site_id, started_o
     staff = User.objects.filter(username=staff_username, is_active=True).first()
     if staff is None or not staff.sites.filter(pk=site.pk).exists():
         raise RuleViolation(
-            "Choose a member of staff who works at that site.", code="people.invalid_staff", field="staff"
+            "Select a member of staff who works at that site", code="people.invalid_staff", field="staff"
         )
     if person.allocations.filter(staff=staff, ended_on__isnull=True).exists():
         raise Conflict("The person is already on this caseload.", code="people.already_allocated", field="staff")

@@ -315,7 +315,7 @@ def _clean_identifier(identifier: NewIdentifier) -> Identifier:
     value_norm = rules.normalise_identifier(value)
     if not value_norm:
         raise RuleViolation(
-            "The identifier must contain letters or digits.", code="people.invalid_identifier", field="value"
+            "Identifier must include letters or digits", code="people.invalid_identifier", field="value"
         )
     issued_by = _text(identifier.issued_by, "issued_by", max_length=100)
     return Identifier(kind=kind, value=value, value_norm=value_norm, issued_by=issued_by)
@@ -405,7 +405,7 @@ def add_address(
         )
     if from_date and to_date and to_date < from_date:
         raise RuleViolation(
-            "The end date must be on or after the start date.", code="people.date_order", field="to_date"
+            "End date must be the same as or after the start date", code="people.date_order", field="to_date"
         )
     if is_primary:
         person.addresses.filter(is_primary=True).update(is_primary=False)
@@ -447,7 +447,11 @@ def add_contact(
         "address": _text(address, "address", max_length=1000),
     }
     if fields["email"] and ("@" not in fields["email"] or " " in fields["email"]):
-        raise RuleViolation("Enter an email address like name@example.com.", code="people.invalid_email", field="email")
+        raise RuleViolation(
+            "Enter an email address in the correct format, like name@example.com",
+            code="people.invalid_email",
+            field="email",
+        )
     contact = Contact.objects.create(
         person=person, next_of_kin=next_of_kin, emergency_contact=emergency_contact, **fields
     )

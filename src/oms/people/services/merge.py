@@ -83,7 +83,7 @@ def merge_people(actor: Actor, *, survivor_id, duplicate_id, reason: str) -> Mer
     actor.require("people.merge")
     reason = _text(reason, "reason", required=True, max_length=500)
     if queries._parse_public_id(survivor_id) == queries._parse_public_id(duplicate_id):
-        raise RuleViolation("Choose two different records.", code="people.merge_same", field="duplicate")
+        raise RuleViolation("Select two different records", code="people.merge_same", field="duplicate")
     survivor = queries.find_person(actor, survivor_id)
     duplicate = queries.find_person(actor, duplicate_id)
     # Lock in id order so two merges of the same pair cannot deadlock.

@@ -18,12 +18,12 @@ def add_photo(actor: Actor, *, person_id, filename: str, content: bytes) -> Pers
     ``people.photo_added`` with the size and hash, never the image."""
     person = _person_for_change(actor, "people.edit", person_id)
     if len(content) > rules.PHOTO_MAX_BYTES:
-        raise RuleViolation("The photograph must be 2 MB or smaller.", code="people.photo_too_large", field="photo")
+        raise RuleViolation("The selected file must be smaller than 2 MB", code="people.photo_too_large", field="photo")
     if not content:
-        raise RuleViolation("Choose a photograph.", code="people.required", field="photo")
+        raise RuleViolation("Select a photograph", code="people.required", field="photo")
     content_type = rules.photo_content_type(filename, content[:16])
     if content_type is None:
-        raise RuleViolation("The photograph must be a JPEG or PNG.", code="people.photo_type", field="photo")
+        raise RuleViolation("The selected file must be a JPEG or PNG", code="people.photo_type", field="photo")
     photo = PersonPhoto.objects.create(
         person=person,
         content=content,
