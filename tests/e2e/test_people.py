@@ -22,15 +22,18 @@ PEOPLE = [
 
 @pytest.fixture
 def population(alice, prison_a):
-    from oms.people.services import create_person
+    from oms.people.services import add_alert, create_person
 
     actor = actor_of(alice)
-    return {
+    people = {
         family: create_person(
             actor, family_name=family, given_name=given, date_of_birth=born, site_id=str(prison_a.public_id)
         )
         for family, given, born in PEOPLE
     }
+    add_alert(actor, person_id=people["Thorburn"].public_id, type="self_harm", level="high")
+    add_alert(actor, person_id=people["Thorburn"].public_id, type="medical", level="medium")
+    return people
 
 
 def test_find_a_person_by_a_misspelt_name_and_read_their_timeline(page, alice, population, screenshot, settings):
@@ -56,12 +59,46 @@ def test_find_a_person_by_a_misspelt_name_and_read_their_timeline(page, alice, p
     expect(identity).to_contain_text(population["Thorburn"].system_number)
     screenshot(page, "profile")
 
-    page.get_by_role("navigation", name="Record sections").get_by_role("link", name="Timeline").click()
+    expect(identity).to_contain_text("27 March 1984")
+    expect(identity).to_contain_text("Status: Active")
+    alerts = identity.get_by_role("list", name="Active alerts").get_by_role("listitem")
+    expect(alerts).to_have_text(["Risk of self-harm (high level)", "Medical (medium level)"])
+    # The details have a real size: the MoJ bar's container sets font-size 0, which once hid them.
+    details = identity.get_by_text("System number:")
+    expect(details).to_be_visible()
+    assert details.bounding_box()["height"] > 10
+
+    sections = page.get_by_role("navigation", name="Record sections")
+    sections.get_by_role("link", name="Timeline").click()
     timeline = page.locator("#tab-panel")
     expect(timeline.get_by_role("heading", name="Timeline")).to_be_visible()
     expect(timeline.locator(".moj-timeline__item").first).to_be_visible()
     expect(page).to_have_url(re.compile(r"/timeline$"))
+    # The tab list was swapped with the panel: the current tab moved from Overview to Timeline.
+    expect(sections.get_by_role("link", name="Timeline")).to_have_attribute("aria-current", "page")
+    expect(sections.locator("[aria-current]")).to_have_count(1)
+    expect(sections.get_by_role("link", name="Timeline")).to_be_focused()
     screenshot(page, "timeline")
+    page.go_back()
+    expect(page.locator("#tab-panel").get_by_role("heading", name="Personal details")).to_be_visible()
+    expect(sections.get_by_role("link", name="Overview")).to_have_attribute("aria-current", "page")
+
+
+def test_search_without_javascript_posts_the_form_and_keeps_the_name_out_of_the_url(
+    browser, live_server, transactional_db, alice, population
+):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        sign_in(page, alice)
+        page.goto("/people/")
+        page.get_by_label("Name, system number or identifier").fill("Okafor")
+        page.get_by_role("button", name="Search").click()
+        expect(page.locator("#search-results").get_by_role("link", name="OKAFOR, Chidi")).to_be_visible()
+        assert page.url.endswith("/people/") and "okafor" not in page.url.lower()
+    finally:
+        context.close()
 
 
 def test_create_a_person_after_correcting_a_validation_error(page, alice, prison_a, screenshot):
