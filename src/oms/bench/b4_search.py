@@ -300,8 +300,13 @@ def run(*, queries_per_kind: int, brute_force_queries: int, tier: str) -> dict:
         "speedup_p50": round(speedup, 2) if speedup is not None else None,
         "target_speedup": BRUTE_FORCE_SPEEDUP_TARGET,
         "meets_target": speedup is not None and speedup >= BRUTE_FORCE_SPEEDUP_TARGET,
+        # Below a few hundred thousand names brute force takes less than one database round trip, so
+        # narrowing cannot win; the target is stated for 1M and only counts there.
+        "binding": tier == "1m",
     }
-    checks = [r["meets_ratio_target"] for r in results.values()] + [results["fuzzy"]["brute_force"]["meets_target"]]
+    checks = [r["meets_ratio_target"] for r in results.values()]
+    if tier == "1m":
+        checks.append(results["fuzzy"]["brute_force"]["meets_target"])
     return {
         "benchmark": "B4",
         "name": "person search",
