@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 OMS := $(BIN)/oms
 STAMP := $(VENV)/.installed
 
-.PHONY: run serve install assets migrate demo test lint test-sqlite test-postgres test-browser bench clean
+.PHONY: run serve install assets migrate demo test lint test-sqlite test-postgres test-browser bench bench-small clean
 
 run: install assets migrate demo serve
 
@@ -42,19 +42,25 @@ lint: install
 	$(BIN)/lint-imports
 	OMS_VAR_DIR=$$(mktemp -d) $(OMS) makemigrations --check --dry-run
 
+# Two workers: the machines here have two cores. The SQLite pass ignores OMS_TEST_DATABASE_URL.
 test-sqlite: install assets
-	$(BIN)/pytest -q -m "not browser" -p no:randomly
+	@echo "== pytest on SQLite"
+	env -u OMS_TEST_DATABASE_URL $(BIN)/pytest -q -n 2 -m "not browser"
 
 test-postgres: install
 	@if [ -n "$$OMS_TEST_DATABASE_URL" ]; then \
 	  echo "== pytest on PostgreSQL ($$OMS_TEST_DATABASE_URL)"; \
-	  $(BIN)/pytest -q -m "not browser"; \
+	  $(BIN)/pytest -q -n 2 -m "not browser"; \
 	else echo "== OMS_TEST_DATABASE_URL not set: PostgreSQL run skipped"; fi
 
 test-browser: install assets
 	$(BIN)/pytest -q -m browser
 
-test: lint test-sqlite test-postgres test-browser
+# The small benchmark tier runs on its own temporary database; its figures land in var/bench-small.json.
+bench-small: install
+	env -u OMS_BENCH_DATABASE_URL $(OMS) bench --tier small --output var/bench-small.json
+
+test: lint test-sqlite test-postgres test-browser bench-small
 
 bench: install
 	$(OMS) bench --tier small --output var/bench-small.json
