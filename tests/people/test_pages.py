@@ -44,6 +44,13 @@ def test_search_filters_post_with_the_terms(client, alice, smith):
     assert "SMITH, John" not in client.post("/people/", {"q": "smith", **other_day}).content.decode()
     bad_date = client.post("/people/", {"q": "smith", **born, "date_of_birth_month": "13"})
     assert bad_date.status_code == 200 and "Date of birth must be a real date" in bad_date.content.decode()
+    typed = client.post(
+        "/people/",
+        {"q": "smith", **born, "date_of_birth_month": "13"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="search-results",
+    ).content.decode()
+    assert "govuk-error-message" in typed and "Date of birth must be a real date" in typed
 
 
 def test_a_search_in_the_url_is_not_run(client, alice, smith):

@@ -70,7 +70,8 @@ def search(request):
             )
     context = {"form": form, "result": result, "can_create": request.actor.has("people.create")}
     if request.htmx and request.htmx.target == "search-results":
-        return render(request, "people/_results.html", context)
+        # Only the results are swapped as you type, so a filter's error is said here, where it shows.
+        return render(request, "people/_results.html", {**context, "fragment": True})
     return render(request, "people/search.html", context)
 
 
