@@ -222,3 +222,30 @@ def test_get_person_is_audited_and_scoped(alice, bob, person_at_a):
         queries.get_person(actor_of(bob), person_at_a.public_id)
     with pytest.raises(NotFound):
         queries.get_person(actor_of(alice), "not-a-uuid")
+
+
+def test_the_timeline_tells_alerts_and_notes_once_in_words(prison_a, system):
+    from oms.core.actor import Actor
+
+    person = make_person(prison_a, family="Okafor", given="Chidi")
+    alert = services.add_alert(system, person_id=person.public_id, type="self_harm", level="high")
+    services.close_alert(system, person_id=person.public_id, alert_id=alert.public_id, reason="Reviewed")
+    services.add_case_note(system, person_id=person.public_id, type="general", text="Seen on the wing.")
+    services.add_case_note(system, person_id=person.public_id, type="health", text="Clinic notes.")
+
+    entries = {entry.title: entry for entry in queries.timeline(system, person)}
+    assert entries["Alert added"].detail == "Risk of self-harm (high)"
+    assert entries["Alert closed"].detail == "Risk of self-harm: Reviewed"
+    assert "date_of_birth" not in entries["Person created"].detail  # words, not column names
+    assert not [title for title in entries if title.startswith("Alert:")]  # told once, not twice
+    all_entries = queries.timeline(system, person)
+    assert [e.detail for e in all_entries if e.title == "Case note added"] == [
+        "Health: Clinic notes.",
+        "General: Seen on the wing.",
+    ]
+
+    # Someone who may not read health notes sees that one was added, never its text.
+    reader = Actor(user_id=None, username="reader", permissions=frozenset({"people.view"}), scope=system.scope)
+    details = [e.detail for e in queries.timeline(reader, person)]
+    assert "Health: Clinic notes." not in details and not any("Clinic" in d for d in details)
+    assert "General: Seen on the wing." in details
