@@ -98,10 +98,14 @@ class PersonName(models.Model):
         indexes = [
             models.Index(fields=["family_norm", "given_norm"], name="personname_norm"),
             models.Index(fields=["family_phonetic", "given_phonetic"], name="personname_phonetic"),
-            models.Index(fields=["family_nysiis"], name="personname_nysiis"),
-            models.Index(fields=["given_norm"], name="personname_given"),
-            models.Index(fields=["given_phonetic"], name="personname_given_phonetic"),
-            models.Index(fields=["family_anagram"], name="personname_anagram"),
+            # Search pins both name parts in one index range: one part by spelling, sound or sorted
+            # letters, the other by its sound or spelling (a typo in one part, a short other part).
+            # Each index still serves lookups on its first column alone.
+            models.Index(fields=["family_phonetic", "given_norm"], name="personname_family_ph_given"),
+            models.Index(fields=["family_nysiis", "given_phonetic"], name="personname_nysiis_given"),
+            models.Index(fields=["family_anagram", "given_phonetic"], name="personname_anagram_given"),
+            models.Index(fields=["given_norm", "family_norm"], name="personname_given_family"),
+            models.Index(fields=["given_phonetic", "family_norm"], name="personname_given_ph_family"),
         ]
 
 

@@ -64,51 +64,159 @@ _NAME_FIELDS = (
     "family_nysiis",
     "kind",
     "date_of_birth",
-    "person__date_of_birth",
 )
+_PERSON_DOB = "person__date_of_birth"  # fetched only when the person is joined anyway (filters, scope)
+
+# Rows each kind of lookup may bring back for ranking. A lookup that pins both name parts (or a
+# whole family name) is small by nature; a broad one (a short prefix, one common sound) is cut
+# short, since ranking thousands of weak candidates costs far more than it finds.
+_PAIR_LIMIT = 200  # both parts constrained ("given family")
+_FUZZY_PAIR_LIMIT = 300  # given name anchors, family name starts the same: typos in the family name
+_SINGLE_LIMIT = 150  # one typed word: per key (prefix, sound, spelling)
 
 
-def _candidate_names(base: QuerySet, name_query: rules.NameQuery, narrow_by_dob: bool) -> list[rules.CandidateName]:
-    """Names worth ranking, fetched by indexed lookups only (never a scan of everyone)."""
-    lookups: list[Q] = []
-    for token in name_query.tokens:
-        for column in ("family_norm", "given_norm"):
-            upper = rules.prefix_upper_bound(token)
-            prefix = Q(**{f"{column}__gte": token}) & (Q(**{f"{column}__lt": upper}) if upper else Q())
-            lookups.append(prefix)
-        metaphone = rules.metaphone_key(token)
-        lookups.append(Q(family_phonetic=metaphone))
-        lookups.append(Q(given_phonetic=metaphone))
-        lookups.append(Q(family_nysiis=rules.nysiis_key(token)))
-        lookups.append(Q(family_anagram=rules.anagram_key(token)))
-        if len(token) >= 4:
-            # Fuzzy narrowing: typos usually keep the first letters ("smiht", "johnsno").
-            start = token[:3]
-            lookups.append(Q(family_norm__gte=start) & Q(family_norm__lt=rules.prefix_upper_bound(start) or "{"))
-    seen: dict[tuple, rules.CandidateName] = {}
-    sources = [base.filter(lookup).values_list(*_NAME_FIELDS)[:_SOURCE_LIMIT] for lookup in lookups]
+@dataclass(frozen=True)
+class _Lookup:
+    """One indexed narrowing query: an SQL condition on the name table and its row cap."""
+
+    condition: str
+    params: tuple
+    limit: int
+    order_by: str = ""
+
+
+def _column(name: str) -> str:
+    return f"{connection.ops.quote_name(PersonName._meta.db_table)}.{connection.ops.quote_name(name)}"
+
+
+def _equals(**values: str) -> tuple[str, tuple]:
+    return " AND ".join(f"{_column(name)} = %s" for name in values), tuple(values.values())
+
+
+def _starts_with(name: str, text: str) -> tuple[str, tuple]:
+    """``name`` starts with ``text``, as an index range (any collation, any backend)."""
+    upper = rules.prefix_upper_bound(text)
+    if upper is None:
+        return f"{_column(name)} >= %s", (text,)
+    return f"{_column(name)} >= %s AND {_column(name)} < %s", (text, upper)
+
+
+def _both(*parts: tuple[str, tuple]) -> tuple[str, tuple]:
+    return " AND ".join(sql for sql, _ in parts), tuple(p for _, params in parts for p in params)
+
+
+def _lookup(condition: tuple[str, tuple], limit: int, order_by: str = "") -> _Lookup:
+    return _Lookup(condition[0], condition[1], limit, order_by)
+
+
+def _single_word_lookups(token: str) -> list[_Lookup]:
+    """One typed word may be either name part, and in any spelling."""
+    metaphone = rules.metaphone_key(token)
+    lookups = [
+        _lookup(_starts_with("family_norm", token), _SINGLE_LIMIT),
+        _lookup(_starts_with("given_norm", token), _SINGLE_LIMIT),
+        _lookup(_equals(family_phonetic=metaphone), _SINGLE_LIMIT),
+        _lookup(_equals(given_phonetic=metaphone), _SINGLE_LIMIT),
+        _lookup(_equals(family_nysiis=rules.nysiis_key(token)), _SINGLE_LIMIT),
+        _lookup(_equals(family_anagram=rules.anagram_key(token)), _SINGLE_LIMIT),
+    ]
+    if len(token) >= 4:
+        # Typos usually keep the first letters ("smiht", "johnsno").
+        lookups.append(_lookup(_starts_with("family_norm", token[:3]), _SINGLE_LIMIT))
+    return lookups
+
+
+def _name_pair_lookups(family: str, given: str) -> list[_Lookup]:
+    """Names matching ``family`` and ``given`` together.
+
+    Ranking needs both parts to match, so every lookup pins both: one part by a close key (exact,
+    prefix or sound) and the other by the same or a looser one. Each is a narrow range of a
+    composite index, so a common family or given name alone never floods the candidates.
+    """
+    family_metaphone, given_metaphone = rules.metaphone_key(family), rules.metaphone_key(given)
+    by_name = f"{_column('family_norm')}, {_column('given_norm')}"
+    lookups = [
+        # Both sound alike (exact spellings included).
+        _lookup(_equals(family_phonetic=family_metaphone, given_phonetic=given_metaphone), _PAIR_LIMIT),
+        # Both typed as prefixes ("jo smi"). Ordered as the (family, given) index is, so the planner
+        # walks that index rather than one part's range: prefix ranges defeat its row estimates.
+        _lookup(_both(_starts_with("family_norm", family), _starts_with("given_norm", given)), _PAIR_LIMIT, by_name),
+        # Family name sounds alike, given name typed short ("j smyth").
+        _lookup(_both(_equals(family_phonetic=family_metaphone), _starts_with("given_norm", given)), _PAIR_LIMIT),
+        # Family name exact, given name misspelt after its first letter ("jhon smith").
+        _lookup(_both(_equals(family_norm=family), _starts_with("given_norm", given[:1])), _PAIR_LIMIT, by_name),
+        # Given name sounds alike, family name misspelt: letters swapped anywhere, or another
+        # spelling of the same sound by NYSIIS.
+        _lookup(_equals(given_phonetic=given_metaphone, family_anagram=rules.anagram_key(family)), _PAIR_LIMIT),
+        _lookup(_equals(given_phonetic=given_metaphone, family_nysiis=rules.nysiis_key(family)), _PAIR_LIMIT),
+    ]
+    if len(family) >= 4:
+        # Given name sounds alike, family name misspelt after its first two letters.
+        lookups.append(
+            _lookup(
+                _both(_equals(given_phonetic=given_metaphone), _starts_with("family_norm", family[:2])),
+                _FUZZY_PAIR_LIMIT,
+            )
+        )
+    return lookups
+
+
+def _name_lookups(name_query: rules.NameQuery) -> list[_Lookup]:
+    tokens = name_query.tokens
+    if not tokens:
+        return []
+    if len(tokens) == 1:
+        return _single_word_lookups(tokens[0])
+    # Ranking reads the first and last words, as "given family" or "family given" (both orders).
+    first, last = tokens[0], tokens[-1]
+    lookups = _name_pair_lookups(last, first)
+    if first != last:
+        lookups += _name_pair_lookups(first, last)
+    return lookups
+
+
+def _candidate_names(
+    base: QuerySet, name_query: rules.NameQuery, *, narrow_by_dob: bool, with_person_dob: bool
+) -> list[rules.CandidateName]:
+    """Names worth ranking, fetched by indexed lookups only (never a scan of everyone).
+
+    The base query (person filters and scope) is compiled once and each lookup's condition added
+    to it: compiling a dozen ORM querysets per search cost more than running them.
+    """
+    fields = (*_NAME_FIELDS, _PERSON_DOB) if with_person_dob else _NAME_FIELDS
+    base_sql, base_params = base.values_list(*fields).query.sql_with_params()
+    joiner = " AND " if base.query.where else " WHERE "  # filter() ANDs at the top level
+    parts: list[tuple[str, tuple]] = []
+    for lookup in _name_lookups(name_query):
+        order_by = f" ORDER BY {lookup.order_by}" if lookup.order_by else ""
+        parts.append(
+            (f"{base_sql}{joiner}({lookup.condition}){order_by} LIMIT {lookup.limit}", (*base_params, *lookup.params))
+        )
     if narrow_by_dob:
         # The DOB filter already narrows to a handful of people.
-        sources.append(base.values_list(*_NAME_FIELDS)[:_SOURCE_LIMIT])
-    if len(sources) > 1 and connection.features.supports_slicing_ordering_in_compound:
+        parts.append((f"{base_sql} LIMIT {_SOURCE_LIMIT}", tuple(base_params)))
+    if len(parts) > 1 and connection.features.supports_slicing_ordering_in_compound:
         # One round trip: each lookup keeps its own limit inside a UNION ALL (PostgreSQL). SQLite
         # cannot limit the parts of a compound query, and its round trips cost nothing.
-        sources = [sources[0].union(*sources[1:], all=True)]
-    for source in sources:
-        for row in source:
-            key = row[:3] + (row[6],)
-            if key in seen:
-                continue
-            seen[key] = rules.CandidateName(
-                person_id=row[0],
-                family_norm=row[1],
-                given_norm=row[2],
-                family_phonetic=row[3],
-                given_phonetic=row[4],
-                family_nysiis=row[5],
-                is_alias=row[6] != PersonName.Kind.PRIMARY,
-                date_of_birth=row[7] or row[8],
-            )
+        parts = [(" UNION ALL ".join(f"({sql})" for sql, _ in parts), tuple(p for _, params in parts for p in params))]
+    seen: dict[tuple, rules.CandidateName] = {}
+    with connection.cursor() as cursor:
+        for sql, params in parts:
+            cursor.execute(sql, params)
+            for row in cursor.fetchall():
+                key = row[:3] + (row[6],)
+                if key in seen:
+                    continue
+                seen[key] = rules.CandidateName(
+                    person_id=row[0],
+                    family_norm=row[1],
+                    given_norm=row[2],
+                    family_phonetic=row[3],
+                    given_phonetic=row[4],
+                    family_nysiis=row[5],
+                    is_alias=row[6] != PersonName.Kind.PRIMARY,
+                    date_of_birth=row[7] or (row[8] if with_person_dob else None),
+                )
     return list(seen.values())
 
 
@@ -164,15 +272,21 @@ def search_people(
     name_query = rules.parse_name_query("" if rules.looks_like_identifier(text) else text)
     names: list[rules.CandidateName] = []
     narrow_by_dob = date_of_birth is not None
+    # A national search with no person filters needs nothing from the person but "not merged", which
+    # is checked on the few people ranked onto the page instead of joined into every lookup. Filters
+    # and scope stay inside each lookup, so its row cap counts only people the search may return.
+    join_person = scope_on_name is not None or bool(status or date_of_birth or born_from or born_to)
     if not name_query.is_empty or (narrow_by_dob and not exact):
-        base = PersonName.objects.filter(
-            _person_filters(
-                prefix="person__", date_of_birth=date_of_birth, born_from=born_from, born_to=born_to, status=status
+        base = PersonName.objects.order_by()
+        if join_person:
+            base = base.filter(
+                _person_filters(
+                    prefix="person__", date_of_birth=date_of_birth, born_from=born_from, born_to=born_to, status=status
+                )
             )
-        )
         if scope_on_name is not None:
             base = base.filter(scope_on_name)
-        names = _candidate_names(base, name_query, narrow_by_dob)
+        names = _candidate_names(base, name_query, narrow_by_dob=narrow_by_dob, with_person_dob=join_person)
 
     if name_query.is_empty and narrow_by_dob:
         # Date of birth alone: everyone born that day, alphabetically, primary names only.
@@ -184,11 +298,19 @@ def search_people(
         ranked = [rules.RankedPerson(pk, 200.0, kind) for pk, kind in exact.items()] + ranked
     else:
         ranked = rules.rank_candidates(
-            name_query, names, date_of_birth=date_of_birth, exact_person_ids=exact, limit=offset + limit
+            name_query,
+            names,
+            date_of_birth=date_of_birth,
+            exact_person_ids=exact,
+            limit=offset + limit if join_person else len(names) + len(exact),
         )
+    if join_person:
+        people = Person.objects.in_bulk([r.person_id for r in ranked[offset : offset + limit]])
+    else:
+        ranked, people = _without_merged(ranked, offset + limit)
+    ranked = ranked[: offset + limit]
     total = len(ranked)
     page = ranked[offset : offset + limit]
-    people = Person.objects.in_bulk([r.person_id for r in page])
     identifiers: dict[int, list[Identifier]] = {}
     for identifier in Identifier.objects.filter(person_id__in=list(people)).order_by("kind", "value_norm"):
         identifiers.setdefault(identifier.person_id, []).append(identifier)
@@ -207,6 +329,21 @@ def search_people(
     if text or date_of_birth or born_from or born_to:
         record_event(actor, "people.people_searched", object_type="person", details={"results": len(hits)})
     return SearchResult(hits=hits, total=total)
+
+
+def _without_merged(ranked: list[rules.RankedPerson], wanted: int) -> tuple[list[rules.RankedPerson], dict]:
+    """The ranking less merged records, checked from the top until ``wanted`` people remain, and
+    those people's records (the page is drawn from them)."""
+    kept: list[rules.RankedPerson] = []
+    people: dict[int, Person] = {}
+    checked = 0
+    while len(kept) < wanted and checked < len(ranked):
+        window = ranked[checked : checked + wanted - len(kept)]
+        checked += len(window)
+        found = Person.objects.exclude(status=Person.Status.MERGED).in_bulk([r.person_id for r in window])
+        people.update(found)
+        kept += [r for r in window if r.person_id in found]
+    return kept + ranked[checked:], people
 
 
 def _alias_display_names(ranked: list[rules.RankedPerson]) -> dict[int, str]:
