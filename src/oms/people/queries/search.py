@@ -73,6 +73,10 @@ _PERSON_DOB = "person__date_of_birth"  # fetched only when the person is joined 
 _PAIR_LIMIT = 200  # both parts constrained ("given family")
 _FUZZY_PAIR_LIMIT = 300  # given name anchors, family name starts the same: typos in the family name
 _SINGLE_LIMIT = 150  # one typed word: per key (prefix, sound, spelling)
+# Sound-alike and similar-spelling matches score below this (rules.score_token: 70 + a tenth of the
+# spelling ratio, or three quarters of it), so once the page is full of matches at or above it the
+# looser lookups cannot change it.
+_LOOSE_MATCH_CEILING = 80.0
 
 
 @dataclass(frozen=True)
@@ -109,12 +113,15 @@ def _lookup(condition: tuple[str, tuple], limit: int, order_by: str = "") -> _Lo
     return _Lookup(condition[0], condition[1], limit, order_by)
 
 
-def _single_word_lookups(token: str) -> list[_Lookup]:
-    """One typed word may be either name part, and in any spelling."""
+def _single_word_lookups(token: str) -> tuple[list[_Lookup], list[_Lookup]]:
+    """One typed word may be either name part, and in any spelling: the names it starts (exact
+    included), then those that sound or are spelt alike."""
     metaphone = rules.metaphone_key(token)
-    lookups = [
+    starts = [
         _lookup(_starts_with("family_norm", token), _SINGLE_LIMIT),
         _lookup(_starts_with("given_norm", token), _SINGLE_LIMIT),
+    ]
+    alike = [
         _lookup(_equals(family_phonetic=metaphone), _SINGLE_LIMIT),
         _lookup(_equals(given_phonetic=metaphone), _SINGLE_LIMIT),
         _lookup(_equals(family_nysiis=rules.nysiis_key(token)), _SINGLE_LIMIT),
@@ -122,8 +129,8 @@ def _single_word_lookups(token: str) -> list[_Lookup]:
     ]
     if len(token) >= 4:
         # Typos usually keep the first letters ("smiht", "johnsno").
-        lookups.append(_lookup(_starts_with("family_norm", token[:3]), _SINGLE_LIMIT))
-    return lookups
+        alike.append(_lookup(_starts_with("family_norm", token[:3]), _SINGLE_LIMIT))
+    return starts, alike
 
 
 def _name_pair_lookups(family: str, given: str) -> list[_Lookup]:
@@ -161,10 +168,12 @@ def _name_pair_lookups(family: str, given: str) -> list[_Lookup]:
     return lookups
 
 
-def _name_lookups(name_query: rules.NameQuery) -> list[_Lookup]:
+def _name_lookups(name_query: rules.NameQuery) -> tuple[list[_Lookup], list[_Lookup]]:
+    """The lookups for a typed name: those finding the closest matches, and the looser ones, which
+    are needed only while the close ones leave the page short of strong matches."""
     tokens = name_query.tokens
     if not tokens:
-        return []
+        return [], []
     if len(tokens) == 1:
         return _single_word_lookups(tokens[0])
     # Ranking reads the first and last words, as "given family" or "family given" (both orders).
@@ -172,13 +181,19 @@ def _name_lookups(name_query: rules.NameQuery) -> list[_Lookup]:
     lookups = _name_pair_lookups(last, first)
     if first != last:
         lookups += _name_pair_lookups(first, last)
-    return lookups
+    return lookups, []
 
 
 def _candidate_names(
-    base: QuerySet, name_query: rules.NameQuery, *, narrow_by_dob: bool, with_person_dob: bool
+    base: QuerySet,
+    lookups: list[_Lookup],
+    *,
+    narrow_by_dob: bool,
+    with_person_dob: bool,
+    found: dict[tuple, rules.CandidateName],
 ) -> list[rules.CandidateName]:
-    """Names worth ranking, fetched by indexed lookups only (never a scan of everyone).
+    """Names worth ranking, fetched by indexed lookups only (never a scan of everyone), added to
+    ``found`` (keyed by person, name and kind); returns everything found so far.
 
     The base query (person filters and scope) is compiled once and each lookup's condition added
     to it: compiling a dozen ORM querysets per search cost more than running them.
@@ -187,7 +202,7 @@ def _candidate_names(
     base_sql, base_params = base.values_list(*fields).query.sql_with_params()
     joiner = " AND " if base.query.where else " WHERE "  # filter() ANDs at the top level
     parts: list[tuple[str, tuple]] = []
-    for lookup in _name_lookups(name_query):
+    for lookup in lookups:
         order_by = f" ORDER BY {lookup.order_by}" if lookup.order_by else ""
         parts.append(
             (f"{base_sql}{joiner}({lookup.condition}){order_by} LIMIT {lookup.limit}", (*base_params, *lookup.params))
@@ -199,15 +214,14 @@ def _candidate_names(
         # One round trip: each lookup keeps its own limit inside a UNION ALL (PostgreSQL). SQLite
         # cannot limit the parts of a compound query, and its round trips cost nothing.
         parts = [(" UNION ALL ".join(f"({sql})" for sql, _ in parts), tuple(p for _, params in parts for p in params))]
-    seen: dict[tuple, rules.CandidateName] = {}
     with connection.cursor() as cursor:
         for sql, params in parts:
             cursor.execute(sql, params)
             for row in cursor.fetchall():
                 key = row[:3] + (row[6],)
-                if key in seen:
+                if key in found:
                     continue
-                seen[key] = rules.CandidateName(
+                found[key] = rules.CandidateName(
                     person_id=row[0],
                     family_norm=row[1],
                     given_norm=row[2],
@@ -217,7 +231,7 @@ def _candidate_names(
                     is_alias=row[6] != PersonName.Kind.PRIMARY,
                     date_of_birth=row[7] or (row[8] if with_person_dob else None),
                 )
-    return list(seen.values())
+    return list(found.values())
 
 
 def search_people(
@@ -254,6 +268,7 @@ def search_people(
     scope_on_name = scope_condition(actor, "person_id")
 
     exact: dict[int, str] = {}
+    exact_people: dict[int, Person] = {}  # already fetched, within the filters and scope
     if text and rules.looks_like_identifier(text):
         people = Person.objects.filter(
             _person_filters(prefix="", date_of_birth=date_of_birth, born_from=born_from, born_to=born_to, status=status)
@@ -261,21 +276,32 @@ def search_people(
         if scope is not None:
             people = people.filter(scope)
         if rules.is_system_number(text):
-            for pk in people.filter(system_number=rules.normalise_system_number(text)).values_list("pk", flat=True):
-                exact[pk] = rules.MatchKind.SYSTEM_NUMBER
+            for person in people.filter(system_number=rules.normalise_system_number(text)):
+                exact[person.pk] = rules.MatchKind.SYSTEM_NUMBER
+                exact_people[person.pk] = person
         value_norm = rules.normalise_identifier(text)
         if value_norm:
             matching = Identifier.objects.filter(value_norm=value_norm).values("person_id")
-            for pk in people.filter(pk__in=matching).values_list("pk", flat=True)[:_SOURCE_LIMIT]:
-                exact.setdefault(pk, rules.MatchKind.IDENTIFIER)
+            for person in people.filter(pk__in=matching)[:_SOURCE_LIMIT]:
+                exact.setdefault(person.pk, rules.MatchKind.IDENTIFIER)
+                exact_people.setdefault(person.pk, person)
 
     name_query = rules.parse_name_query("" if rules.looks_like_identifier(text) else text)
     names: list[rules.CandidateName] = []
+    ranked: list[rules.RankedPerson] | None = None
     narrow_by_dob = date_of_birth is not None
     # A national search with no person filters needs nothing from the person but "not merged", which
     # is checked on the few people ranked onto the page instead of joined into every lookup. Filters
     # and scope stay inside each lookup, so its row cap counts only people the search may return.
     join_person = scope_on_name is not None or bool(status or date_of_birth or born_from or born_to)
+
+    def rank(names: list[rules.CandidateName]) -> list[rules.RankedPerson]:
+        # Without the person joined, merged records are dropped after ranking: keep them all.
+        wanted = offset + limit if join_person else len(names) + len(exact)
+        return rules.rank_candidates(
+            name_query, names, date_of_birth=date_of_birth, exact_person_ids=exact, limit=wanted
+        )
+
     if not name_query.is_empty or (narrow_by_dob and not exact):
         base = PersonName.objects.order_by()
         if join_person:
@@ -286,7 +312,17 @@ def search_people(
             )
         if scope_on_name is not None:
             base = base.filter(scope_on_name)
-        names = _candidate_names(base, name_query, narrow_by_dob=narrow_by_dob, with_person_dob=join_person)
+        close, loose = _name_lookups(name_query)
+        if date_of_birth:
+            # A matching birth date lifts any match above the closest ones (rules.rank_candidates).
+            close, loose = close + loose, []
+        found: dict[tuple, rules.CandidateName] = {}
+        names = _candidate_names(base, close, narrow_by_dob=narrow_by_dob, with_person_dob=join_person, found=found)
+        if loose:
+            ranked = rank(names)
+            if sum(1 for r in ranked if r.score >= _LOOSE_MATCH_CEILING) < offset + limit:
+                names = _candidate_names(base, loose, narrow_by_dob=False, with_person_dob=join_person, found=found)
+                ranked = None
 
     if name_query.is_empty and narrow_by_dob:
         # Date of birth alone: everyone born that day, alphabetically, primary names only.
@@ -296,18 +332,12 @@ def search_people(
             if not n.is_alias
         ]
         ranked = [rules.RankedPerson(pk, 200.0, kind) for pk, kind in exact.items()] + ranked
-    else:
-        ranked = rules.rank_candidates(
-            name_query,
-            names,
-            date_of_birth=date_of_birth,
-            exact_person_ids=exact,
-            limit=offset + limit if join_person else len(names) + len(exact),
-        )
+    elif ranked is None:
+        ranked = rank(names)
     if join_person:
-        people = Person.objects.in_bulk([r.person_id for r in ranked[offset : offset + limit]])
+        people = _people(Person.objects.all(), [r.person_id for r in ranked[offset : offset + limit]], exact_people)
     else:
-        ranked, people = _without_merged(ranked, offset + limit)
+        ranked, people = _without_merged(ranked, offset + limit, exact_people)
     ranked = ranked[: offset + limit]
     total = len(ranked)
     page = ranked[offset : offset + limit]
@@ -331,7 +361,18 @@ def search_people(
     return SearchResult(hits=hits, total=total)
 
 
-def _without_merged(ranked: list[rules.RankedPerson], wanted: int) -> tuple[list[rules.RankedPerson], dict]:
+def _people(people: QuerySet, person_ids: list[int], known: dict[int, Person]) -> dict[int, Person]:
+    """``people`` with these ids, reusing records already ``known`` (fetched under the same rules)."""
+    found = {pk: known[pk] for pk in person_ids if pk in known}
+    missing = [pk for pk in person_ids if pk not in known]
+    if missing:
+        found.update(people.in_bulk(missing))
+    return found
+
+
+def _without_merged(
+    ranked: list[rules.RankedPerson], wanted: int, known: dict[int, Person]
+) -> tuple[list[rules.RankedPerson], dict[int, Person]]:
     """The ranking less merged records, checked from the top until ``wanted`` people remain, and
     those people's records (the page is drawn from them)."""
     kept: list[rules.RankedPerson] = []
@@ -340,7 +381,7 @@ def _without_merged(ranked: list[rules.RankedPerson], wanted: int) -> tuple[list
     while len(kept) < wanted and checked < len(ranked):
         window = ranked[checked : checked + wanted - len(kept)]
         checked += len(window)
-        found = Person.objects.exclude(status=Person.Status.MERGED).in_bulk([r.person_id for r in window])
+        found = _people(Person.objects.exclude(status=Person.Status.MERGED), [r.person_id for r in window], known)
         people.update(found)
         kept += [r for r in window if r.person_id in found]
     return kept + ranked[checked:], people
