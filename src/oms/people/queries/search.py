@@ -133,29 +133,22 @@ def _single_word_lookups(token: str) -> tuple[list[_Lookup], list[_Lookup]]:
     return starts, alike
 
 
-def _name_pair_lookups(family: str, given: str) -> list[_Lookup]:
+def _name_pair_lookups(family: str, given: str, *, thorough: bool) -> list[_Lookup]:
     """Names matching ``family`` and ``given`` together.
 
     Ranking needs both parts to match, so every lookup pins both: one part by a close key (exact,
     prefix or sound) and the other by the same or a looser one. Each is a narrow range of a
-    composite index, so a common family or given name alone never floods the candidates.
+    composite index, so a common family or given name alone never floods the candidates. The
+    ``thorough`` set (the order the words were most likely typed in) also covers a short given name
+    under a sound-alike family name and misspellings caught only by sorted letters or NYSIIS.
     """
     family_metaphone, given_metaphone = rules.metaphone_key(family), rules.metaphone_key(given)
     by_name = f"{_column('family_norm')}, {_column('given_norm')}"
     lookups = [
         # Both sound alike (exact spellings included).
         _lookup(_equals(family_phonetic=family_metaphone, given_phonetic=given_metaphone), _PAIR_LIMIT),
-        # Both typed as prefixes ("jo smi"). Ordered as the (family, given) index is, so the planner
-        # walks that index rather than one part's range: prefix ranges defeat its row estimates.
+        # Both typed as prefixes ("jo smi"), alphabetically.
         _lookup(_both(_starts_with("family_norm", family), _starts_with("given_norm", given)), _PAIR_LIMIT, by_name),
-        # Family name sounds alike, given name typed short ("j smyth").
-        _lookup(_both(_equals(family_phonetic=family_metaphone), _starts_with("given_norm", given)), _PAIR_LIMIT),
-        # Family name exact, given name misspelt after its first letter ("jhon smith").
-        _lookup(_both(_equals(family_norm=family), _starts_with("given_norm", given[:1])), _PAIR_LIMIT, by_name),
-        # Given name sounds alike, family name misspelt: letters swapped anywhere, or another
-        # spelling of the same sound by NYSIIS.
-        _lookup(_equals(given_phonetic=given_metaphone, family_anagram=rules.anagram_key(family)), _PAIR_LIMIT),
-        _lookup(_equals(given_phonetic=given_metaphone, family_nysiis=rules.nysiis_key(family)), _PAIR_LIMIT),
     ]
     if len(family) >= 4:
         # Given name sounds alike, family name misspelt after its first two letters.
@@ -165,6 +158,18 @@ def _name_pair_lookups(family: str, given: str) -> list[_Lookup]:
                 _FUZZY_PAIR_LIMIT,
             )
         )
+    if thorough:
+        given_pinned = {"given_phonetic": given_metaphone}
+        lookups += [
+            # Family name sounds alike, given name typed short ("j smyth").
+            _lookup(_both(_equals(family_phonetic=family_metaphone), _starts_with("given_norm", given)), _PAIR_LIMIT),
+            # Family name exact, given name misspelt after its first letter ("jhon smith").
+            _lookup(_both(_equals(family_norm=family), _starts_with("given_norm", given[:1])), _PAIR_LIMIT, by_name),
+            # Given name sounds alike, family name misspelt: letters swapped anywhere, or another
+            # spelling of the same sound by NYSIIS.
+            _lookup(_equals(**given_pinned, family_anagram=rules.anagram_key(family)), _PAIR_LIMIT),
+            _lookup(_equals(**given_pinned, family_nysiis=rules.nysiis_key(family)), _PAIR_LIMIT),
+        ]
     return lookups
 
 
@@ -176,11 +181,12 @@ def _name_lookups(name_query: rules.NameQuery) -> tuple[list[_Lookup], list[_Loo
         return [], []
     if len(tokens) == 1:
         return _single_word_lookups(tokens[0])
-    # Ranking reads the first and last words, as "given family" or "family given" (both orders).
-    first, last = tokens[0], tokens[-1]
-    lookups = _name_pair_lookups(last, first)
-    if first != last:
-        lookups += _name_pair_lookups(first, last)
+    # Ranking reads the first and last words as "given ... family", or "family, given" with a comma,
+    # and tries the other order too at a small discount (rules.score_name).
+    family, given = (tokens[0], tokens[-1]) if name_query.family_first else (tokens[-1], tokens[0])
+    lookups = _name_pair_lookups(family, given, thorough=True)
+    if family != given:
+        lookups += _name_pair_lookups(given, family, thorough=False)
     return lookups, []
 
 
