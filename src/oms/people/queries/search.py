@@ -281,16 +281,20 @@ def search_people(
         )
         if scope is not None:
             people = people.filter(scope)
-        if rules.is_system_number(text):
-            for person in people.filter(system_number=rules.normalise_system_number(text)):
-                exact[person.pk] = rules.MatchKind.SYSTEM_NUMBER
-                exact_people[person.pk] = person
+        # One query for both: a system number, or any identifier with that value.
+        system_number = rules.normalise_system_number(text) if rules.is_system_number(text) else None
         value_norm = rules.normalise_identifier(text)
+        sources = []
+        if system_number:
+            sources.append(Person.objects.filter(system_number=system_number).order_by().values("pk"))
         if value_norm:
-            matching = Identifier.objects.filter(value_norm=value_norm).values("person_id")
+            sources.append(Identifier.objects.filter(value_norm=value_norm).order_by().values("person_id"))
+        if sources:
+            matching = sources[0].union(*sources[1:], all=True) if len(sources) > 1 else sources[0]
             for person in people.filter(pk__in=matching)[:_SOURCE_LIMIT]:
-                exact.setdefault(person.pk, rules.MatchKind.IDENTIFIER)
-                exact_people.setdefault(person.pk, person)
+                by_number = system_number is not None and person.system_number == system_number
+                exact[person.pk] = rules.MatchKind.SYSTEM_NUMBER if by_number else rules.MatchKind.IDENTIFIER
+                exact_people[person.pk] = person
 
     name_query = rules.parse_name_query("" if rules.looks_like_identifier(text) else text)
     names: list[rules.CandidateName] = []
