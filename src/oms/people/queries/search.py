@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Q, QuerySet
 
@@ -205,7 +206,10 @@ def _candidate_names(
     to it: compiling a dozen ORM querysets per search cost more than running them.
     """
     fields = (*_NAME_FIELDS, _PERSON_DOB) if with_person_dob else _NAME_FIELDS
-    base_sql, base_params = base.values_list(*fields).query.sql_with_params()
+    try:
+        base_sql, base_params = base.values_list(*fields).query.sql_with_params()
+    except EmptyResultSet:  # a scope that reaches nobody
+        return list(found.values())
     joiner = " AND " if base.query.where else " WHERE "  # filter() ANDs at the top level
     parts: list[tuple[str, tuple]] = []
     for lookup in lookups:
