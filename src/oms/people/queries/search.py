@@ -65,6 +65,8 @@ _NAME_FIELDS = (
     "family_nysiis",
     "kind",
     "date_of_birth",
+    "given_name",  # as written, to show which alias matched
+    "family_name",
 )
 _PERSON_DOB = "person__date_of_birth"  # fetched only when the person is joined anyway (filters, scope)
 
@@ -198,9 +200,11 @@ def _candidate_names(
     narrow_by_dob: bool,
     with_person_dob: bool,
     found: dict[tuple, rules.CandidateName],
+    aliases_shown: dict[tuple, str],
 ) -> list[rules.CandidateName]:
     """Names worth ranking, fetched by indexed lookups only (never a scan of everyone), added to
-    ``found`` (keyed by person, name and kind); returns everything found so far.
+    ``found`` (keyed by person, name and kind); returns everything found so far. Each alias's name as
+    written goes in ``aliases_shown``, keyed by person and normalised name.
 
     The base query (person filters and scope) is compiled once and each lookup's condition added
     to it: compiling a dozen ORM querysets per search cost more than running them.
@@ -231,6 +235,9 @@ def _candidate_names(
                 key = row[:3] + (row[6],)
                 if key in found:
                     continue
+                is_alias = row[6] != PersonName.Kind.PRIMARY
+                if is_alias:
+                    aliases_shown[row[:3]] = f"{row[8]} {row[9]}".strip()
                 found[key] = rules.CandidateName(
                     person_id=row[0],
                     family_norm=row[1],
@@ -238,8 +245,8 @@ def _candidate_names(
                     family_phonetic=row[3],
                     given_phonetic=row[4],
                     family_nysiis=row[5],
-                    is_alias=row[6] != PersonName.Kind.PRIMARY,
-                    date_of_birth=row[7] or (row[8] if with_person_dob else None),
+                    is_alias=is_alias,
+                    date_of_birth=row[7] or (row[10] if with_person_dob else None),
                 )
     return list(found.values())
 
@@ -302,6 +309,7 @@ def search_people(
 
     name_query = rules.parse_name_query("" if rules.looks_like_identifier(text) else text)
     names: list[rules.CandidateName] = []
+    aliases_shown: dict[tuple, str] = {}
     ranked: list[rules.RankedPerson] | None = None
     narrow_by_dob = date_of_birth is not None
     # A national search with no person filters needs nothing from the person but "not merged", which
@@ -331,11 +339,25 @@ def search_people(
             # A matching birth date lifts any match above the closest ones (rules.rank_candidates).
             close, loose = close + loose, []
         found: dict[tuple, rules.CandidateName] = {}
-        names = _candidate_names(base, close, narrow_by_dob=narrow_by_dob, with_person_dob=join_person, found=found)
+        names = _candidate_names(
+            base,
+            close,
+            narrow_by_dob=narrow_by_dob,
+            with_person_dob=join_person,
+            found=found,
+            aliases_shown=aliases_shown,
+        )
         if loose:
             ranked = rank(names)
             if sum(1 for r in ranked if r.score >= _LOOSE_MATCH_CEILING) < offset + limit:
-                names = _candidate_names(base, loose, narrow_by_dob=False, with_person_dob=join_person, found=found)
+                names = _candidate_names(
+                    base,
+                    loose,
+                    narrow_by_dob=False,
+                    with_person_dob=join_person,
+                    found=found,
+                    aliases_shown=aliases_shown,
+                )
                 ranked = None
 
     if name_query.is_empty and narrow_by_dob:
@@ -358,7 +380,11 @@ def search_people(
     identifiers: dict[int, list[Identifier]] = {}
     for identifier in Identifier.objects.filter(person_id__in=list(people)).order_by("kind", "value_norm"):
         identifiers.setdefault(identifier.person_id, []).append(identifier)
-    alias_names = _alias_display_names([r for r in page if r.matched_name and r.matched_name.is_alias])
+    alias_names = {
+        r.person_id: aliases_shown.get((r.person_id, r.matched_name.family_norm, r.matched_name.given_norm), "")
+        for r in page
+        if r.matched_name and r.matched_name.is_alias
+    }
     hits = [
         PersonHit(
             person=people[r.person_id],
@@ -399,15 +425,3 @@ def _without_merged(
         people.update(found)
         kept += [r for r in window if r.person_id in found]
     return kept + ranked[checked:], people
-
-
-def _alias_display_names(ranked: list[rules.RankedPerson]) -> dict[int, str]:
-    wanted = {(r.person_id, r.matched_name.family_norm, r.matched_name.given_norm) for r in ranked}
-    if not wanted:
-        return {}
-    shown: dict[int, str] = {}
-    rows = PersonName.objects.filter(person_id__in={w[0] for w in wanted}).exclude(kind=PersonName.Kind.PRIMARY)
-    for name in rows:
-        if (name.person_id, name.family_norm, name.given_norm) in wanted:
-            shown[name.person_id] = f"{name.given_name} {name.family_name}".strip()
-    return shown
