@@ -9,6 +9,7 @@ from django.db import transaction
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 
 from oms.accounts.api_auth import SessionActorAuth, TokenAuth
 from oms.core.errors import DomainError
@@ -17,12 +18,55 @@ from oms.web.denials import audit_denial
 
 log = logging.getLogger("oms.api")
 
+
+def _nul_location(value, location: tuple) -> tuple | None:
+    if isinstance(value, str):
+        return location if "\x00" in value else None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        found = _nul_location(item, (*location, key))
+        if found is not None:
+            return found
+    return None
+
+
+def _field_name(location: tuple) -> str | None:
+    return ".".join(str(part) for part in location if not isinstance(part, int)) or None
+
+
+class TextSafeParser(Parser):
+    """Refuses NUL characters in any string of a body or query (IN-1): PostgreSQL cannot store them, so
+    without this a stray NUL reaches the database and fails as a 500 instead of a clear 422.
+
+    Parsing runs after authentication, so an anonymous caller still gets 401 first. Ninja turns any
+    body-parser error into a bare 400; the field is kept on the request for ``http_error`` to report.
+    """
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        found = _nul_location(data, ())
+        if found is not None:
+            request.oms_nul_field = _field_name(found)
+            raise ValueError("NUL character in the request body")
+        return data
+
+    def parse_querydict(self, data, list_fields, request):
+        parsed = super().parse_querydict(data, list_fields, request)
+        found = _nul_location(parsed, ())
+        if found is not None:
+            raise NinjaValidationError([{"loc": ["query", *found], "msg": NUL_REFUSED}])
+        return parsed
+
+
+NUL_REFUSED = "Text must not contain NUL characters."
+
 api = NinjaAPI(
     title="OMS API",
     version="1",
     urls_namespace="api",
     auth=[TokenAuth(), SessionActorAuth()],
     docs_url="/docs",
+    parser=TextSafeParser(),
 )
 
 
@@ -58,6 +102,8 @@ def authentication_error(request, exc):
 
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
+    if hasattr(request, "oms_nul_field"):
+        return _error(request, 422, "validation_error", NUL_REFUSED, request.oms_nul_field)
     return _error(request, exc.status_code, "http_error", str(exc))
 
 

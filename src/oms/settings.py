@@ -71,7 +71,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "oms.web.middleware.SecurityHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
-    "oms.web.middleware.ApiTextSafetyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -37,15 +37,20 @@ def test_nul_in_a_query_string_is_refused(client, alice):
     assert response.json()["field"] == "action"
 
 
-def test_nul_in_a_nested_value_names_the_path(client):
+def test_nul_in_a_nested_value_names_the_path(client, db):
     body = {"username": "someone", "password": "x", "otp": "1", "extra": {"list": ["ok", "b\x00d"]}}
     response = client.post("/api/v1/accounts/login", data=json.dumps(body), content_type="application/json")
     assert response.status_code == 422
     assert response.json()["field"] == "extra.list"
 
 
-def test_the_refusal_carries_the_security_headers(client):
-    response = client.get("/api/v1/people/", {"q": "\x00"})
+def test_anonymous_callers_are_refused_for_authentication_first(client, db):
+    response = client.post("/api/v1/people/search", data=json.dumps({"q": "a\x00"}), content_type="application/json")
+    assert response.status_code == 401
+
+
+def test_the_refusal_carries_the_security_headers(client, alice):
+    response = client.get("/api/v1/audit/events", {"action": "\x00"}, headers=_bearer(alice))
     assert response.status_code == 422
     assert "default-src 'self'" in response["Content-Security-Policy"]
     assert response["X-Content-Type-Options"] == "nosniff"

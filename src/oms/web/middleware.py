@@ -65,39 +65,3 @@ class DomainErrorMiddleware:
         audit_denial(request, exception)
         template = f"web/errors/{exception.status}.html" if exception.status in (403, 404) else "web/errors/domain.html"
         return show_in_main_content(request, render(request, template, {"error": exception}, status=exception.status))
-
-
-def _nul_location(value, location: tuple) -> tuple | None:
-    if isinstance(value, str):
-        return location if "\x00" in value else None
-    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
-    for key, item in items:
-        found = _nul_location(item, (*location, key))
-        if found is not None:
-            return found
-    return None
-
-
-class ApiTextSafetyMiddleware:
-    """API input: NUL characters in any query value or JSON string give a clear 422 (IN-1).
-
-    PostgreSQL cannot store NUL, so without this check a stray one reaches the database and fails as a
-    500. Pages need no such guard: Django's form fields already refuse NUL characters.
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        if request.path.startswith("/api/"):
-            found = _nul_location({k: request.GET.getlist(k) for k in request.GET}, ())
-            if found is None and request.content_type == "application/json" and request.body:
-                try:
-                    found = _nul_location(json.loads(request.body), ())
-                except ValueError:
-                    found = None  # malformed JSON is the API's own 4xx to give
-            if found is not None:
-                field = ".".join(str(part) for part in found if not isinstance(part, int)) or None
-                body = {"code": "validation_error", "detail": "Text must not contain NUL characters.", "field": field}
-                return JsonResponse(body, status=422)
-        return self.get_response(request)
