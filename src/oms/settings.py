@@ -190,6 +190,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_SSL_REDIRECT = PRODUCTION and os.environ.get("OMS_SSL_REDIRECT", "1") == "1"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if os.environ.get("OMS_BEHIND_PROXY") else None
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "oms.web.views.csrf_failure"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],

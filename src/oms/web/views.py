@@ -40,3 +40,9 @@ def error_500(request):
     # page must not need it (no user lookup, no navigation, no messages).
     body = render_to_string("web/errors/500.html", {"oms_request_id": current_request_id()})
     return show_in_main_content(request, HttpResponseServerError(body))
+
+
+def csrf_failure(request, reason=""):
+    """A form posted without a valid CSRF token, most often because the session ended in another tab:
+    say so in plain words and offer sign-in, instead of Django's bare 403 page."""
+    return render(request, "web/errors/csrf.html", status=403)
