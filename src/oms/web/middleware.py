@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import json
-
 from django.conf import settings
-from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
