@@ -16,7 +16,7 @@ from django.db import connection, transaction
 
 from oms.audit.models import AuditChainHead, AuditEvent
 from oms.audit.queries import verify_stored_chain
-from oms.audit.rules import GENESIS
+from oms.audit.rules import GENESIS, HASHED_FIELDS
 from oms.audit.services import record_events_in_bulk
 from oms.core.actor import Actor
 
@@ -45,25 +45,7 @@ def _raw_hash_loop(up_to_seq: int) -> tuple[int, float]:
     measures fetching and hashing only; it does not check anything.
     """
     table = AuditEvent._meta.db_table
-    columns = [
-        "seq",
-        "occurred_at",
-        "actor_user_id",
-        "actor_username",
-        "organisation_id",
-        "channel",
-        "request_id",
-        "source_ip",
-        "action",
-        "outcome",
-        "object_type",
-        "object_id",
-        "subject_person_id",
-        "site_id",
-        "changed_fields",
-        "details",
-        "reason",
-    ]
+    columns = list(HASHED_FIELDS)
     started = time.perf_counter()
     count = 0
     prev = GENESIS
