@@ -5,6 +5,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.db import transaction
 from playwright.sync_api import expect
 
 from tests.e2e.helpers import sign_in
@@ -22,9 +23,16 @@ PEOPLE = [
 
 @pytest.fixture
 def population(alice, prison_a):
+    actor = actor_of(alice)
+    # Like any entry point, the arrangement owns the transaction the services run in (browser tests
+    # use transactional_db, which is autocommit; PostgreSQL refuses row locks outside a transaction).
+    with transaction.atomic():
+        return _create_population(actor, prison_a)
+
+
+def _create_population(actor, prison_a):
     from oms.people.services import add_alert, create_person
 
-    actor = actor_of(alice)
     people = {
         family: create_person(
             actor, family_name=family, given_name=given, date_of_birth=born, site_id=str(prison_a.public_id)
