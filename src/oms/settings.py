@@ -224,6 +224,13 @@ MEDIA_ROOT = VAR_DIR / "uploads"  # outside static paths; served only through pe
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 if OMS_ENV == "test":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Periodic jobs (oms.core.schedule): enqueued by `oms run_schedule`, run by `oms db_worker`.
+SCHEDULE = {
+    "accounts.disable_inactive_accounts": {
+        "task": "oms.accounts.tasks.disable_inactive_accounts",
+        "every": timedelta(days=1),
+    },
+}
 
 # --- Logging: no personal data in logs (DP-2); request id on each line ---------------------------
 LOGGING = {

@@ -1,8 +1,8 @@
 """Background jobs for accounts.
 
-``disable_inactive_accounts`` runs daily (AUTH-8). Schedule it with cron calling
-``oms disable_inactive_accounts`` (the same service in one transaction per account), or enqueue this
-task from a scheduler; the django-tasks database worker (``oms db_worker``) then runs it.
+``disable_inactive_accounts`` runs daily (AUTH-8): settings.SCHEDULE names it, ``oms run_schedule``
+enqueues it when due and the django-tasks database worker (``oms db_worker``) runs it. ``oms
+disable_inactive_accounts`` runs the same service by hand.
 """
 
 from __future__ import annotations

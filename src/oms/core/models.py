@@ -39,3 +39,15 @@ class IdempotencyRecord(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["actor_key", "scope", "key"], name="uniq_idempotency_actor_scope_key")
         ]
+
+
+class ScheduledJob(models.Model):
+    """One row per periodic job named in settings.SCHEDULE: when it is next due and when it last ran.
+
+    ``oms run_schedule`` enqueues due jobs as django-tasks tasks; the database worker runs them. The row
+    lock taken while enqueueing keeps two schedulers from enqueueing the same run twice.
+    """
+
+    name = models.CharField(max_length=100, unique=True)
+    next_run_at = models.DateTimeField()
+    last_enqueued_at = models.DateTimeField(null=True, blank=True)
