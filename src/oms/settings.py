@@ -230,6 +230,10 @@ SCHEDULE = {
         "task": "oms.accounts.tasks.disable_inactive_accounts",
         "every": timedelta(days=1),
     },
+    "core.purge_idempotency_records": {
+        "task": "oms.core.tasks.purge_idempotency_records",
+        "every": timedelta(days=1),
+    },
 }
 
 # --- Logging: no personal data in logs (DP-2); request id on each line ---------------------------

@@ -41,3 +41,16 @@ def test_a_job_is_enqueued_once_per_interval(db):
 def test_run_schedule_once_reports_what_it_enqueued(db, capsys):
     call_command("run_schedule", "--once")
     assert f"enqueued {NAME}" in capsys.readouterr().out
+
+
+def test_the_daily_idempotency_purge_forgets_answers_older_than_a_day(db):
+    from oms.core import clock
+    from oms.core.models import IdempotencyRecord
+
+    now = dt.datetime(2026, 11, 22, 3, 0, tzinfo=dt.UTC)
+    for key, age in (("old", dt.timedelta(days=2)), ("recent", dt.timedelta(hours=2))):
+        record = IdempotencyRecord.objects.create(actor_key="u1", scope="POST /x", key=key, request_hash="h")
+        IdempotencyRecord.objects.filter(pk=record.pk).update(created_at=now - age)  # auto_now_add on create
+    with clock.freeze(now):
+        assert "core.purge_idempotency_records" in enqueue_due_jobs(now)
+    assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["recent"]
