@@ -22,24 +22,12 @@ from oms.core.errors import RuleViolation
 from oms.core.middleware import client_ip
 from oms.facilities.models import Organisation, Site
 from oms.web.access import AUTHENTICATED, PUBLIC, api
+from oms.web.api_schemas import ERRORS, ErrorOut, StrictIn
 from oms.web.step_up import require_step_up
 
 router = Router(tags=["accounts"])
 
 ScopeName = Literal[tuple(code for code, _ in Scope.CHOICES)]
-
-
-class ErrorOut(Schema):
-    code: str
-    detail: str
-    field: str | None = None
-
-
-class StrictIn(Schema):
-    model_config = {"extra": "forbid"}
-
-
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 503: ErrorOut}
 
 
 def _error(status: int, code: str, detail: str, headers: dict | None = None) -> JsonResponse:

@@ -12,19 +12,14 @@ from pydantic import field_validator
 
 from oms.audit import queries
 from oms.web.access import api
+from oms.web.api_schemas import error_responses
 from oms.web.step_up import require_step_up
 
 router = Router(tags=["audit"])
 MIN_YEAR, MAX_YEAR = 1900, 9000
 
 
-class ErrorOut(Schema):
-    code: str
-    detail: str
-    field: str | None = None
-
-
-ERRORS = {401: ErrorOut, 403: ErrorOut, 422: ErrorOut, 503: ErrorOut}
+ERRORS = error_responses(401, 403, 422, 503)
 
 
 class EventOut(Schema):

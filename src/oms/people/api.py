@@ -18,7 +18,6 @@ from oms.core.idempotency import run_once
 from oms.people import queries, services
 from oms.people.models import Alert, CaseNote, Identifier, Person, PersonName
 from oms.people.schemas import (
-    ERRORS,
     AlertIn,
     AlertOut,
     CloseAlertIn,
@@ -40,6 +39,7 @@ from oms.people.schemas import (
     TimelineParams,
 )
 from oms.web.access import api
+from oms.web.api_schemas import ERRORS
 
 router = Router(tags=["people"])
 MAX_ROW_ID = 2**62  # row ids are 64-bit: a larger number cannot exist and must not reach the database

@@ -8,6 +8,7 @@ from typing import Literal
 from ninja import Field, Schema
 
 from oms.people.models import Alert, CaseNote, Identifier, Person, Sex
+from oms.web.api_schemas import ErrorOut, StrictIn
 
 StatusName = Literal[tuple(Person.Status.values)]
 
@@ -31,19 +32,6 @@ AlertLevel = Literal[tuple(Alert.Level.values)]
 
 
 NoteType = Literal[tuple(CaseNote.Type.values)]
-
-
-class ErrorOut(Schema):
-    code: str
-    detail: str
-    field: str | None = None
-
-
-class StrictIn(Schema):
-    model_config = {"extra": "forbid"}
-
-
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 503: ErrorOut}
 
 
 class IdentifierOut(Schema):
