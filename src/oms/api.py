@@ -117,6 +117,7 @@ def unexpected_error(request, exc: Exception):
 def mount_routers() -> None:
     from oms.accounts.api import router as accounts_router
     from oms.audit.api import router as audit_router
+    from oms.custody.api import router as custody_router
     from oms.facilities.api import router as facilities_router
     from oms.people.api import router as people_router
 
@@ -124,6 +125,7 @@ def mount_routers() -> None:
     api.add_router("/audit", audit_router)
     api.add_router("/facilities", facilities_router)
     api.add_router("/people", people_router)
+    api.add_router("/custody", custody_router)
 
 
 mount_routers()

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "oms.facilities",
     "oms.accounts",
     "oms.people",
+    "oms.custody",
     "oms.demo",
     "oms.bench",
 ]

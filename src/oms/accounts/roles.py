@@ -27,24 +27,59 @@ def permission_catalogue() -> dict[str, str]:
 
 _PEOPLE_READ = ["people.view", "facilities.view"]
 _PEOPLE_CASEWORK = [*_PEOPLE_READ, "people.add_note", "people.add_alert"]
+_CUSTODY_FLOOR = [
+    "custody.view",
+    "custody.receive",
+    "custody.house",
+    "custody.view_non_associations",
+    "custody.record_movement",
+    "custody.count",
+    "custody.observe",
+]
+_CUSTODY_SUPERVISION = [
+    *_CUSTODY_FLOOR,
+    "custody.release",
+    "custody.override_release_checks",
+    "custody.override_housing",
+    "custody.manage_non_associations",
+    "custody.manage_counts",
+    "custody.manage_observations",
+]
 
 SEED_ROLES: dict[str, tuple[str, list[str]]] = {
-    "administrator": ("Administrator", ["facilities.view", "facilities.manage", "accounts.manage_api_clients"]),
+    "administrator": (
+        "Administrator",
+        ["facilities.view", "facilities.manage", "facilities.manage_locations", "accounts.manage_api_clients"],
+    ),
     "user_administrator": ("User administrator", ["accounts.manage_users", "accounts.unlock_users", "facilities.view"]),
     "auditor": ("Auditor", ["audit.view", "audit.verify", "facilities.view"]),
     "records_officer": (
         "Records officer",
         [*_PEOPLE_CASEWORK, "people.create", "people.edit", "people.merge", "people.close_alert"],
     ),
-    "custody_officer": ("Custody officer", [*_PEOPLE_CASEWORK]),
-    "supervisor": ("Supervisor", [*_PEOPLE_CASEWORK, "people.edit", "people.close_alert"]),
+    "custody_officer": ("Custody officer", [*_PEOPLE_CASEWORK, "people.create", *_CUSTODY_FLOOR]),
+    "supervisor": (
+        "Supervisor",
+        [*_PEOPLE_CASEWORK, "people.create", "people.edit", "people.close_alert", *_CUSTODY_SUPERVISION],
+    ),
     "case_manager": ("Case manager", [*_PEOPLE_CASEWORK, "people.edit"]),
     "probation_officer": (
         "Probation officer",
         [*_PEOPLE_CASEWORK, "people.create", "people.edit", "people.close_alert"],
     ),
     "programme_facilitator": ("Programme facilitator", [*_PEOPLE_READ, "people.add_note"]),
-    "health_worker": ("Health worker", [*_PEOPLE_READ, "people.add_note", "people.view_health_notes"]),
+    "health_worker": (
+        "Health worker",
+        [
+            *_PEOPLE_READ,
+            "people.add_note",
+            "people.view_health_notes",
+            "custody.view",
+            "custody.view_screening_health",
+            "custody.observe",
+            "custody.manage_observations",
+        ],
+    ),
     "analyst": ("Analyst", ["facilities.view"]),
     "partner_agency_user": ("Partner-agency user", ["people.view"]),
 }

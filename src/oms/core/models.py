@@ -51,3 +51,27 @@ class ScheduledJob(models.Model):
     name = models.CharField(max_length=100, unique=True)
     next_run_at = models.DateTimeField()
     last_enqueued_at = models.DateTimeField(null=True, blank=True)
+
+
+class OutboxMessage(models.Model):
+    """A domain event written in the same transaction as the change that raised it (the outbox
+    pattern): it exists exactly when the change committed. Later apps and partner feeds read it in id
+    order and remember how far they got in ``OutboxCursor``; nothing here is ever updated or deleted
+    by the writer, so a consumer can replay from any point."""
+
+    name = models.CharField(max_length=100, db_index=True)  # "<app>.<entity>_<past verb>"
+    payload = models.JSONField(default=dict)
+    person_public_id = models.UUIDField(null=True, blank=True, db_index=True)
+    site_code = models.CharField(max_length=20, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class OutboxCursor(models.Model):
+    """How far one named consumer has read the outbox."""
+
+    consumer = models.CharField(max_length=100, unique=True)
+    last_id = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)

@@ -1,0 +1,16 @@
+PERMISSIONS = {
+    "custody.view": "See the roll, custody records, movements, counts and the daily action plan",
+    "custody.receive": "Receive a person into custody and record intake (property, cash, screening)",
+    "custody.release": "Release a person, after the release checks",
+    "custody.override_release_checks": "Release despite a failed release check, with a reason",
+    "custody.house": "Assign or move a person to a bed",
+    "custody.override_housing": "Override a housing conflict, with a reason",
+    "custody.view_non_associations": "See non-associations and keep-apart groups",
+    "custody.manage_non_associations": "Create, change and close non-associations and keep-apart groups",
+    "custody.record_movement": "Schedule and record movements",
+    "custody.count": "Enter formal count figures",
+    "custody.manage_counts": "Start emergency counts, order recounts, clear counts, configure count times",
+    "custody.observe": "Record observation checks",
+    "custody.manage_observations": "Start and end observation plans",
+    "custody.view_screening_health": "Read the health detail of intake screening",
+}
