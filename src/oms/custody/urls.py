@@ -1,4 +1,6 @@
-from django.urls import path  # noqa: F401
+"""Custody pages, one module of views per area."""
+
+from oms.custody.views import counts, housing, movements, reception
 
 app_name = "custody"
-urlpatterns: list = []
+urlpatterns = [*reception.urlpatterns, *housing.urlpatterns, *movements.urlpatterns, *counts.urlpatterns]

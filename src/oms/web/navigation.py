@@ -28,6 +28,18 @@ SECTIONS = (
         "Find a person by name, sound-alike name or identifier, open their record and timeline.",
     ),
     Section(
+        "Custody",
+        ("custody:home",),
+        "custody.view",
+        "The roll, counts, movements, reception, housing and today's action plan for your establishment.",
+    ),
+    Section(
+        "Estate",
+        ("facilities:locations",),
+        "facilities.manage_locations",
+        "Configure each site's location tree: units, wings, landings, cells and beds, capacities and deactivations.",
+    ),
+    Section(
         "Audit",
         ("audit:search", "audit:index", "audit:events"),
         "audit.view",
