@@ -1,0 +1,1 @@
+"""Custody page forms, one module per area."""
