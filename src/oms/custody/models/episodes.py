@@ -26,6 +26,9 @@ class CustodyEpisode(PublicIdModel, TimestampedModel):
         ACTIVE = "active", "Active"
         RELEASED = "released", "Released"
         DIED = "died", "Died in custody"
+        # Closed without a recorded release: the person was received at another site before this one
+        # recorded the transfer (reception records reality and closes the stale episode), or left the estate.
+        TRANSFERRED = "transfer", "Transferred out"
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="custody_episodes")
     site = models.ForeignKey("facilities.Site", on_delete=models.PROTECT, related_name="custody_episodes")
@@ -78,6 +81,9 @@ class LawfulAuthority(TimestampedModel):
         RECALL = "recall", "Recall notice"
         IMMIGRATION = "immigration", "Immigration detention authority"
         CIVIL = "civil", "Civil committal"
+        # Holds for another authority: while one is open the person must not be released (handed over instead).
+        DETAINER = "detainer", "Detainer (hold for another authority)"
+        OUTSTANDING_WARRANT = "outstanding_warrant", "Outstanding warrant (another case)"
         OTHER = "other", "Other"
 
     episode = models.ForeignKey(CustodyEpisode, on_delete=models.CASCADE, related_name="authorities")
