@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from oms.core.actor import Actor
 from oms.core.errors import DomainError
 from oms.demo import services
+from oms.demo.custody import load_custody
 from oms.people.models import Person
 
 
@@ -47,11 +48,16 @@ class Command(BaseCommand):
                     batch_size=max(1, options["batch_size"]),
                     progress=self._progress,
                 )
+                custody = load_custody(Actor.system(channel="cli", name="oms demo"), seed=options["seed"])
         except DomainError as exc:
             raise CommandError(exc.detail)
         rows = ", ".join(f"{count} {table}" for table, count in sorted(report.rows.items()))
         self.stdout.write(
             self.style.SUCCESS(f"Demo data: loaded {report.people} people in {report.seconds:.1f} s ({rows}).")
+        )
+        self.stdout.write(
+            f"Demo custody: {custody.sites} prison estates, {custody.episodes} people in custody, "
+            f"{custody.housed} housed."
         )
         if report.staff:
             self.stdout.write(f"Demo staff accounts: {len(report.staff)} (see `oms demo_logins`).")
