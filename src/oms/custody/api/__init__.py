@@ -4,10 +4,11 @@ mounted here so one file shows the whole surface."""
 
 from ninja import Router
 
-from oms.custody.api import counts, housing, movements, reception
+from oms.custody.api import counts, events, housing, movements, reception
 
 router = Router(tags=["custody"])
 router.add_router("", reception.router)
 router.add_router("", housing.router)
 router.add_router("", movements.router)
 router.add_router("", counts.router)
+router.add_router("", events.router)
