@@ -1,0 +1,424 @@
+"""The live roll: who is on a site's books and where they are, per unit and for the whole facility.
+
+Definitions (domain-rules "Movements, roll and counts"; docs/custody-counts.md says why):
+
+- population: active custody episodes at the site that are IN or OUT. A person sent on transfer
+  (``in_out`` TRANSFER) has left this roll and is "en route" on the receiving site's roll.
+- in cell: IN, in a bed, and not at a non-residential location.
+- out: on the roll but not inside their unit: outside the establishment (court, hospital, temporary
+  release, escaped: the open out movement says where and with whom) or at a non-residential location
+  inside (internal: classroom, workshop, healthcare...).
+- in reception: IN and not yet housed (``in_reception``). unallocated: IN, past reception, no bed.
+  A person without a bed counts in the facility figures only (no unit holds them).
+  So population = in cell + out + in reception + unallocated, always.
+- certified and working capacity: sums over active cells; out of order: certified places of inactive
+  cells plus inactive beds in active cells; beds in use: open bed assignments; vacancies: working
+  capacity minus beds in use (negative when a unit holds more than its working capacity).
+- en route: transfers to this site that have left the sending site (movement status en_route).
+- unlock roll: the population at the start of the site's local day = population - arrived today +
+  left today, where arrived counts people admitted or received on transfer today and left counts
+  people released, sent on transfer or who died today (a trip to court does not leave the roll).
+
+The figures come from a handful of aggregate queries; a unit's subtree is found by the first id of
+``Location.path`` ("/<unit id>/..."), so no query loops over beds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Sum, Value
+from django.db.models.functions import Cast, Coalesce, StrIndex, Substr
+
+from oms.core import clock
+from oms.core.actor import Actor
+from oms.core.errors import NotFound
+from oms.custody.models import BedAssignment, CustodyEpisode, Movement
+from oms.custody.queries.episodes import _uuid, site_in_reach
+from oms.custody.rules.counts import local_day_start
+from oms.facilities.models import Location, Site
+
+IN_CELL = "in_cell"
+OUTSIDE = "outside"  # out of the establishment
+INTERNAL = "internal"  # at a non-residential location inside
+
+
+@dataclass
+class RollFigures:
+    population: int = 0
+    in_cell: int = 0
+    out: int = 0
+    out_outside: int = 0
+    out_internal: int = 0
+    certified_capacity: int = 0
+    working_capacity: int = 0
+    beds_in_use: int = 0
+    vacancies: int = 0
+    out_of_order: int = 0
+    in_reception: int = 0
+    en_route: int = 0
+    unallocated: int = 0
+
+
+@dataclass(frozen=True)
+class PersonOnRoll:
+    """One person on a unit's roll, or one person away from their cell, with where they are."""
+
+    person_id: str  # public id
+    person_pk: int
+    name: str
+    system_number: str
+    booking_number: str
+    unit_key: str
+    cell: str  # location keys ("" when not housed)
+    bed: str
+    status: str  # in_cell / outside / internal
+    where: str  # "" when in cell
+    movement_kind: str = ""
+    escort: str = ""
+    since: dt.datetime | None = None
+
+    @property
+    def present(self) -> bool:
+        return self.status == IN_CELL
+
+
+@dataclass
+class UnitRoll:
+    unit_id: str  # public id
+    unit_pk: int
+    key: str
+    name: str
+    in_count: bool
+    figures: RollFigures
+    people: list[PersonOnRoll] = field(default_factory=list)  # filled by unit_roll only
+
+
+@dataclass
+class FacilityRoll:
+    site_id: str
+    site_code: str
+    site_name: str
+    as_at: dt.datetime
+    units: list[UnitRoll]
+    totals: RollFigures
+    arrived_today: int
+    left_today: int
+    unlock_roll: int
+    away: list[PersonOnRoll]  # everyone out, by name, with where
+    en_route_in: list[dict]  # transfers heading here: name, system number, from site, since
+
+
+def _unit_pk(path_field: str):
+    """The first id in a location path ("/12/40/97/" -> 12): the top-level unit holding it."""
+    rest = Substr(path_field, 2)
+    return Cast(Substr(rest, 1, StrIndex(rest, Value("/")) - 1), IntegerField())
+
+
+def _units(site: Site) -> list[Location]:
+    return list(
+        Location.objects.filter(site=site, parent__isnull=True, residential=True)
+        .order_by("key")
+        .only("id", "public_id", "key", "name", "in_count", "path")
+    )
+
+
+def _capacity_by_unit(site: Site) -> dict[int, dict]:
+    active_cell = Q(kind=Location.Kind.CELL, active=True)
+    rows = (
+        Location.objects.filter(site=site, residential=True, kind__in=(Location.Kind.CELL, Location.Kind.BED))
+        .annotate(unit_pk=_unit_pk("path"))
+        .values("unit_pk")
+        .annotate(
+            certified=Coalesce(Sum("certified_capacity", filter=active_cell), 0),
+            working=Coalesce(Sum("working_capacity", filter=active_cell), 0),
+            closed_cells=Coalesce(Sum("certified_capacity", filter=Q(kind=Location.Kind.CELL, active=False)), 0),
+            closed_beds=Count("id", filter=Q(kind=Location.Kind.BED, active=False, parent__active=True)),
+        )
+    )
+    return {row["unit_pk"]: row for row in rows}
+
+
+_IN = CustodyEpisode.InOut.IN
+_OUT = CustodyEpisode.InOut.OUT
+_at_non_residential = Q(episode__current_location__isnull=False, episode__current_location__residential=False)
+
+
+def _housed_by_unit(site: Site) -> dict[int, dict]:
+    rows = (
+        BedAssignment.objects.filter(
+            site=site,
+            ended_at__isnull=True,
+            episode__status=CustodyEpisode.Status.ACTIVE,
+            episode__site=site,
+        )
+        .annotate(unit_pk=_unit_pk("bed__path"))
+        .values("unit_pk")
+        .annotate(
+            beds_in_use=Count("id"),
+            population=Count("id", filter=Q(episode__in_out__in=(_IN, _OUT))),
+            outside=Count("id", filter=Q(episode__in_out=_OUT)),
+            internal=Count("id", filter=Q(episode__in_out=_IN) & _at_non_residential),
+        )
+    )
+    return {row["unit_pk"]: row for row in rows}
+
+
+def _facility_people(site: Site) -> dict:
+    housed = BedAssignment.objects.filter(episode=OuterRef("pk"), ended_at__isnull=True)
+    in_ = Q(in_out=_IN)
+    unhoused = Q(has_bed=False)
+    non_res = Q(current_location__isnull=False, current_location__residential=False)
+    return (
+        CustodyEpisode.objects.filter(site=site, status=CustodyEpisode.Status.ACTIVE, in_out__in=(_IN, _OUT))
+        .annotate(has_bed=Exists(housed))
+        .aggregate(
+            population=Count("id"),
+            outside=Count("id", filter=Q(in_out=_OUT)),
+            internal=Count("id", filter=in_ & Q(has_bed=True) & non_res),
+            reception_count=Count("id", filter=in_ & unhoused & Q(in_reception=True)),
+            unallocated_count=Count("id", filter=in_ & unhoused & Q(in_reception=False)),
+        )
+    )
+
+
+_ARRIVING_KINDS = (Movement.Kind.ADMISSION, Movement.Kind.TRANSFER)
+_LEAVING_KINDS = (Movement.Kind.RELEASE, Movement.Kind.TRANSFER, Movement.Kind.DEATH)
+
+
+def _today_movements(site: Site, since: dt.datetime) -> tuple[int, int]:
+    """People who joined and left the roll since local midnight (distinct people: a transfer in may
+    be recorded as the sender's row with ``to_site`` and as an IN row here)."""
+    arrivals = Movement.objects.filter(occurred_at__gte=since, status=Movement.Status.COMPLETED).filter(
+        Q(site=site, direction=Movement.Direction.IN, kind__in=_ARRIVING_KINDS)
+        | Q(to_site=site, kind=Movement.Kind.TRANSFER)
+    )
+    departures = Movement.objects.filter(
+        site=site,
+        direction=Movement.Direction.OUT,
+        kind__in=_LEAVING_KINDS,
+        status__in=(Movement.Status.COMPLETED, Movement.Status.EN_ROUTE),
+        occurred_at__gte=since,
+    ).exclude(to_site=site)
+    arrived = arrivals.aggregate(n=Count("person", distinct=True))["n"]
+    left = departures.aggregate(n=Count("person", distinct=True))["n"]
+    return arrived, left
+
+
+def _en_route_in(site: Site) -> list[dict]:
+    rows = (
+        Movement.objects.filter(to_site=site, kind=Movement.Kind.TRANSFER, status=Movement.Status.EN_ROUTE)
+        .select_related("person", "site")
+        .order_by("occurred_at", "id")
+    )
+    return [
+        {
+            "person_id": str(m.person.public_id),
+            "name": _name(m.person),
+            "system_number": m.person.system_number,
+            "from_site": m.site.name,
+            "escort": m.escort,
+            "since": m.occurred_at,
+        }
+        for m in rows
+    ]
+
+
+def _name(person) -> str:
+    return f"{person.family_name.upper()}, {person.given_name}"
+
+
+def _open_out_movements(episode_ids: list[int]) -> dict[int, Movement]:
+    """The latest out movement of each episode that is out (the one its return will close)."""
+    if not episode_ids:
+        return {}
+    latest: dict[int, Movement] = {}
+    rows = (
+        Movement.objects.filter(
+            episode_id__in=episode_ids,
+            direction=Movement.Direction.OUT,
+            status__in=(Movement.Status.COMPLETED, Movement.Status.EN_ROUTE),
+        )
+        .only("episode_id", "kind", "destination", "escort", "occurred_at", "to_location_id", "to_site_id")
+        .order_by("occurred_at", "id")
+    )
+    for movement in rows:  # ordered oldest first: the last one seen per episode is the open one
+        latest[movement.episode_id] = movement
+    return latest
+
+
+def _people(assignments_or_episodes, units_by_pk: dict[int, Location]) -> list[PersonOnRoll]:
+    """Turn (episode, assignment or None) pairs into named rows, with where each person away is."""
+    pairs = list(assignments_or_episodes)
+    away_ids = [e.pk for e, _ in pairs if e.in_out == _OUT]
+    movements = _open_out_movements(away_ids)
+    people = []
+    for episode, assignment in pairs:
+        location = episode.current_location
+        movement = movements.get(episode.pk)
+        if episode.in_out == _OUT:
+            status = OUTSIDE
+            kind = movement.get_kind_display() if movement else "Out"
+            where = f"{kind}: {movement.destination}" if movement and movement.destination else kind
+        elif location is not None and not location.residential:
+            status, where = INTERNAL, location.name or location.key
+        else:
+            status, where = IN_CELL, ""
+        unit_key = ""
+        if assignment is not None:
+            unit = units_by_pk.get(int(assignment.bed.path.strip("/").split("/")[0]))
+            unit_key = unit.key if unit else ""
+        people.append(
+            PersonOnRoll(
+                person_id=str(episode.person.public_id),
+                person_pk=episode.person_id,
+                name=_name(episode.person),
+                system_number=episode.person.system_number,
+                booking_number=episode.booking_number,
+                unit_key=unit_key,
+                cell=assignment.cell.key if assignment else "",
+                bed=assignment.bed.key if assignment else "",
+                status=status,
+                where=where,
+                movement_kind=movement.kind if movement and status == OUTSIDE else "",
+                escort=movement.escort if movement and status == OUTSIDE else "",
+                since=movement.occurred_at if movement and status == OUTSIDE else None,
+            )
+        )
+    return sorted(people, key=lambda p: (p.cell or "~", p.name))
+
+
+def _away(site: Site, units_by_pk: dict[int, Location]) -> list[PersonOnRoll]:
+    episodes = list(
+        CustodyEpisode.objects.filter(site=site, status=CustodyEpisode.Status.ACTIVE)
+        .filter(Q(in_out=_OUT) | Q(in_out=_IN, current_location__residential=False))
+        .select_related("person", "current_location")
+    )
+    assignments = {
+        a.episode_id: a
+        for a in BedAssignment.objects.filter(
+            episode__in=[e.pk for e in episodes], ended_at__isnull=True
+        ).select_related("bed", "cell")
+    }
+    return _people(((e, assignments.get(e.pk)) for e in episodes), units_by_pk)
+
+
+def site_roll(site: Site) -> FacilityRoll:
+    """The roll of ``site`` (callers check reach: use ``roll``)."""
+    now = clock.now()
+    units = _units(site)
+    units_by_pk = {u.pk: u for u in units}
+    capacity = _capacity_by_unit(site)
+    housed = _housed_by_unit(site)
+    unit_rolls = []
+    totals = RollFigures()
+    for unit in units:
+        cap = capacity.get(unit.pk, {})
+        occ = housed.get(unit.pk, {})
+        figures = RollFigures(
+            population=occ.get("population", 0),
+            out_outside=occ.get("outside", 0),
+            out_internal=occ.get("internal", 0),
+            certified_capacity=cap.get("certified", 0),
+            working_capacity=cap.get("working", 0),
+            beds_in_use=occ.get("beds_in_use", 0),
+            out_of_order=cap.get("closed_cells", 0) + cap.get("closed_beds", 0),
+        )
+        figures.out = figures.out_outside + figures.out_internal
+        figures.in_cell = figures.population - figures.out
+        figures.vacancies = figures.working_capacity - figures.beds_in_use
+        unit_rolls.append(
+            UnitRoll(str(unit.public_id), unit.pk, unit.key, unit.name or unit.key, unit.in_count, figures)
+        )
+        for name in ("certified_capacity", "working_capacity", "beds_in_use", "vacancies", "out_of_order", "in_cell"):
+            setattr(totals, name, getattr(totals, name) + getattr(figures, name))
+    people = _facility_people(site)
+    totals.population = people["population"]
+    totals.out_outside = people["outside"]
+    totals.out_internal = people["internal"]
+    totals.out = totals.out_outside + totals.out_internal
+    totals.in_reception = people["reception_count"]
+    totals.unallocated = people["unallocated_count"]
+    en_route = _en_route_in(site)
+    totals.en_route = len(en_route)
+    arrived, left = _today_movements(site, local_day_start(now, site.time_zone))
+    return FacilityRoll(
+        site_id=str(site.public_id),
+        site_code=site.code,
+        site_name=site.name,
+        as_at=now,
+        units=unit_rolls,
+        totals=totals,
+        arrived_today=arrived,
+        left_today=left,
+        unlock_roll=totals.population - arrived + left,
+        away=_away(site, units_by_pk),
+        en_route_in=en_route,
+    )
+
+
+def roll(actor: Actor, site_id) -> FacilityRoll:
+    """The facility roll with per-unit rows. Needs ``custody.view`` and the site in reach (else 404).
+    Not audited: headcounts and the names of people away are what every officer on the floor sees."""
+    return site_roll(site_in_reach(actor, site_id))
+
+
+def unit_in_site(site: Site, unit_id) -> Location:
+    unit = Location.objects.filter(
+        site=site, public_id=_uuid(unit_id, "custody.unit_not_found"), parent__isnull=True, residential=True
+    ).first()
+    if unit is None:
+        raise NotFound("Unit not found.", code="custody.unit_not_found", field="unit")
+    return unit
+
+
+def unit_people(site: Site, unit: Location) -> list[PersonOnRoll]:
+    """Everyone on the unit's roll (housed in one of its beds), in cell or away, by name."""
+    assignments = (
+        BedAssignment.objects.filter(
+            site=site,
+            ended_at__isnull=True,
+            episode__status=CustodyEpisode.Status.ACTIVE,
+            episode__site=site,
+            episode__in_out__in=(_IN, _OUT),
+            bed__path__startswith=unit.path,
+        )
+        .select_related("episode__person", "episode__current_location", "bed", "cell")
+        .order_by()
+    )
+    return _people(((a.episode, a) for a in assignments), {unit.pk: unit})
+
+
+def site_unit_roll(site: Site, unit: Location) -> UnitRoll:
+    facility = site_roll(site)
+    unit_row = next(u for u in facility.units if u.unit_pk == unit.pk)
+    return replace(unit_row, people=unit_people(site, unit))
+
+
+def unit_roll(actor: Actor, site_id, unit_id) -> UnitRoll:
+    """One unit's figures and the named list of who is where. ``custody.view``, site in reach (404)."""
+    site = site_in_reach(actor, site_id)
+    return site_unit_roll(site, unit_in_site(site, unit_id))
+
+
+def sites_in_reach(actor: Actor) -> list[Site]:
+    """Prisons the actor can reach, for the custody landing page."""
+    actor.require("custody.view")
+    sites = Site.objects.filter(kind=Site.Kind.PRISON, active=True).order_by("name")
+    return [s for s in sites if actor.can_reach_site(s.pk, s.organisation_id)]
+
+
+__all__ = [
+    "FacilityRoll",
+    "PersonOnRoll",
+    "RollFigures",
+    "UnitRoll",
+    "roll",
+    "site_roll",
+    "site_unit_roll",
+    "sites_in_reach",
+    "unit_in_site",
+    "unit_people",
+    "unit_roll",
+]
