@@ -20,3 +20,9 @@ __all__ = [
     "keep_aparts_for",
     "site_in_reach",
 ]
+
+# Reception and release; the daily action plan.
+from oms.custody.queries.action_plan import ActionPlan as ActionPlan  # noqa: E402
+from oms.custody.queries.action_plan import action_plan as action_plan  # noqa: E402
+from oms.custody.queries.reception import ReceptionRecord as ReceptionRecord  # noqa: E402
+from oms.custody.queries.reception import reception_record as reception_record  # noqa: E402

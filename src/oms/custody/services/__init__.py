@@ -1,0 +1,16 @@
+# Reception and release.
+from oms.custody.services.reception import NewAuthority as NewAuthority
+from oms.custody.services.reception import NewPerson as NewPerson
+from oms.custody.services.reception import NewPropertyItem as NewPropertyItem
+from oms.custody.services.reception import Screening as Screening
+from oms.custody.services.reception import add_lawful_authority as add_lawful_authority
+from oms.custody.services.reception import add_property_item as add_property_item
+from oms.custody.services.reception import close_property_item as close_property_item
+from oms.custody.services.reception import end_lawful_authority as end_lawful_authority
+from oms.custody.services.reception import receive_person as receive_person
+from oms.custody.services.reception import record_cash as record_cash
+from oms.custody.services.reception import record_screening as record_screening
+from oms.custody.services.release import ReleaseRefused as ReleaseRefused
+from oms.custody.services.release import queue_release_notifications as queue_release_notifications
+from oms.custody.services.release import release_checks as release_checks
+from oms.custody.services.release import release_person as release_person

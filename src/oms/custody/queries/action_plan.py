@@ -1,0 +1,129 @@
+"""The daily action plan of one site: what must happen today, and who is held without a current basis.
+
+"Anyone held past their release date" is a real, litigated failure of jails when court outcomes do not
+reach them (domain-rules), so it comes first. The release date from sentencing decides when present;
+until then, the latest expiry of the open lawful authorities; a person with neither a release date nor
+any open authority is listed too (held with no recorded basis at all).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Max, Q
+
+from oms.core import clock
+from oms.core.actor import Actor
+from oms.custody.models import CustodyEpisode, LawfulAuthority, Movement, ObservationPlan
+from oms.custody.queries.episodes import site_in_reach
+from oms.custody.rules import reception as rules
+from oms.facilities.models import Site
+
+
+@dataclass(frozen=True)
+class HeldPast:
+    episode: CustodyEpisode
+    since: dt.date | None  # the release date or authority expiry passed; None = no basis recorded
+    basis: str  # "release_date", "authority_expired" or "no_authority"
+    days_over: int
+
+
+@dataclass
+class ActionPlan:
+    site: Site
+    day: dt.date
+    held_past_release: list[HeldPast] = field(default_factory=list)
+    releases_due: list[CustodyEpisode] = field(default_factory=list)
+    court_appearances: list[Movement] = field(default_factory=list)
+    transfers_out: list[Movement] = field(default_factory=list)
+    transfers_in: list[Movement] = field(default_factory=list)
+    authorities_expiring: list[LawfulAuthority] = field(default_factory=list)
+    on_watch: list[ObservationPlan] = field(default_factory=list)
+    generated_at: dt.datetime | None = None
+
+
+def _local_day_bounds(site: Site, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The site's calendar day as an aware [start, end) range: scheduled times are instants, the plan
+    is the local day the staff work."""
+    try:
+        zone = ZoneInfo(site.time_zone)
+    except (KeyError, ValueError):
+        zone = ZoneInfo("UTC")
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=zone)
+    return start.astimezone(dt.UTC), (start + dt.timedelta(days=1)).astimezone(dt.UTC)
+
+
+def _held_past_release(active, day: dt.date) -> list[HeldPast]:
+    held: list[HeldPast] = []
+    for episode in active.filter(release_due_on__lt=day):
+        held.append(HeldPast(episode, episode.release_due_on, "release_date", (day - episode.release_due_on).days))
+    open_authority = Q(authorities__ended_on__isnull=True)
+    undated = active.filter(release_due_on__isnull=True).annotate(
+        open_authorities=Count("authorities", filter=open_authority),
+        open_without_expiry=Count("authorities", filter=open_authority & Q(authorities__expires_on__isnull=True)),
+        latest_expiry=Max("authorities__expires_on", filter=open_authority),
+    )
+    for episode in undated.filter(Q(open_authorities=0) | Q(open_without_expiry=0, latest_expiry__lt=day)):
+        if episode.open_authorities == 0:
+            held.append(HeldPast(episode, None, "no_authority", (day - episode.received_at.date()).days))
+            continue
+        since = rules.held_past_release(today=day, release_due_on=None, latest_authority_expiry=episode.latest_expiry)
+        if since is not None:
+            held.append(HeldPast(episode, since, "authority_expired", (day - since).days))
+    return sorted(held, key=lambda h: (-h.days_over, h.episode.booking_number))
+
+
+def action_plan(actor: Actor, site_id, day: dt.date | None = None) -> ActionPlan:
+    """The site's plan for ``day`` (default today): held past release first, then releases due, court
+    appearances, transfers out and expected in, authorities expiring today or tomorrow, and people on
+    watch with their next check due (custody.view, site in reach; a read, not audited)."""
+    site = site_in_reach(actor, site_id)
+    day = day or clock.today()
+    start, end = _local_day_bounds(site, day)
+    active = CustodyEpisode.objects.select_related("person").filter(site=site, status=CustodyEpisode.Status.ACTIVE)
+    scheduled_today = Q(scheduled_at__gte=start, scheduled_at__lt=end)
+    movements = Movement.objects.select_related("episode__person", "to_site", "site").order_by("scheduled_at", "pk")
+    return ActionPlan(
+        site=site,
+        day=day,
+        held_past_release=_held_past_release(active, day),
+        releases_due=list(active.filter(release_due_on=day).order_by("booking_number")),
+        court_appearances=list(
+            movements.filter(scheduled_today, site=site, kind=Movement.Kind.COURT, status=Movement.Status.SCHEDULED)
+        ),
+        transfers_out=list(
+            movements.filter(
+                scheduled_today,
+                site=site,
+                kind=Movement.Kind.TRANSFER,
+                status__in=[Movement.Status.SCHEDULED, Movement.Status.EN_ROUTE],
+            )
+        ),
+        transfers_in=list(
+            movements.filter(
+                scheduled_today,
+                to_site=site,
+                kind=Movement.Kind.TRANSFER,
+                status__in=[Movement.Status.SCHEDULED, Movement.Status.EN_ROUTE],
+            )
+        ),
+        authorities_expiring=list(
+            LawfulAuthority.objects.select_related("episode", "episode__person")
+            .filter(
+                episode__site=site,
+                episode__status=CustodyEpisode.Status.ACTIVE,
+                ended_on__isnull=True,
+                expires_on__gte=day,
+                expires_on__lte=day + dt.timedelta(days=1),
+            )
+            .order_by("expires_on", "episode__booking_number")
+        ),
+        on_watch=list(
+            ObservationPlan.objects.select_related("episode__person")
+            .filter(site=site, ended_at__isnull=True, episode__status=CustodyEpisode.Status.ACTIVE)
+            .order_by("next_due_at")
+        ),
+        generated_at=clock.now(),
+    )
