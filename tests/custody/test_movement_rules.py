@@ -90,7 +90,7 @@ def test_next_due_restarts_from_the_actual_check():
     ],
 )
 def test_travel_groups(a, b, together):
-    found = rules.travel_groups([rules.Traveller(1, *a, DAY), rules.Traveller(2, *b, DAY)])
+    found = rules.together([rules.Traveller(1, *a, DAY), rules.Traveller(2, *b, DAY)], [(1, 2)])
     if together is None:
         assert found == {}
     else:
@@ -102,12 +102,12 @@ def test_travel_groups_ignore_pairs_already_away_and_other_days():
         rules.Traveller(1, "court", "Van", "Leeds", DAY, new=False),
         rules.Traveller(2, "court", "Van", "Leeds", DAY, new=False),
     ]
-    assert rules.travel_groups(away) == {}
+    assert rules.together(away, [(1, 2)]) == {}
     other_day = [
         rules.Traveller(1, "court", "Van", "Leeds", DAY),
         rules.Traveller(2, "court", "Van", "Leeds", DAY + dt.timedelta(days=1)),
     ]
-    assert rules.travel_groups(other_day) == {}
+    assert rules.together(other_day, [(1, 2)]) == {}
 
 
 def test_direction_of():
@@ -117,3 +117,10 @@ def test_direction_of():
         "out",
         "out",
     ]
+
+
+def test_only_the_given_keep_apart_pairs_are_reported():
+    van = [rules.Traveller(n, "court", "Van 1", f"Court {n}", DAY) for n in range(1, 1001)]
+    found = rules.together(van, [(1, 1000), (2, 3)])
+    assert set(found) == {(1, 1000), (2, 3)}
+    assert rules.together(van, []) == {}

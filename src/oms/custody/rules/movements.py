@@ -138,29 +138,40 @@ def _norm(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def travel_groups(travellers: Iterable[Traveller]) -> dict[tuple[int, int], str]:
-    """Pairs of people who will be together, each with why: the same escort (one vehicle) on one day,
-    or the same court on one day (court holding cells). Pairs are (lower id, higher id); only pairs with
-    at least one person being recorded now are returned (an existing pair was checked when recorded)."""
-    travellers = list(travellers)
-    reasons: dict[tuple[int, int], str] = {}
-    buckets: dict[tuple[str, str, dt.date], list[Traveller]] = {}
+def _together_keys(t: Traveller) -> list[tuple[str, str, dt.date]]:
+    if t.kind in ("escape", "internal", "return"):
+        return []  # nobody travels with an escaper; internal moves are checked by activities and visits
+    keys = []
+    if t.escort.strip():
+        keys.append(("escort", _norm(t.escort), t.day))
+    if t.kind == "court" and t.destination.strip():
+        keys.append(("court", _norm(t.destination), t.day))
+    return keys
+
+
+def together(travellers: Iterable[Traveller], pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], str]:
+    """Which of ``pairs`` (people who must be kept apart) would be together, each with why: the same
+    escort (one vehicle) on one day, or the same court on one day (court holding cells). Only pairs with
+    at least one person being recorded now count (a pair already away was checked when recorded).
+    Linear in travellers plus pairs, so a window of a thousand people on one escort stays cheap."""
+    seen: dict[int, dict[tuple[str, str, dt.date], Traveller]] = {}
     for t in travellers:
-        if t.kind in ("escape", "internal", "return"):
-            continue  # nobody travels with an escaper; internal moves are checked by activities and visits
-        if t.escort.strip():
-            buckets.setdefault(("escort", _norm(t.escort), t.day), []).append(t)
-        if t.kind == "court" and t.destination.strip():
-            buckets.setdefault(("court", _norm(t.destination), t.day), []).append(t)
-    for (what, _key, day), members in buckets.items():
-        for i, a in enumerate(members):
-            for b in members[i + 1 :]:
-                if a.person_id == b.person_id or not (a.new or b.new):
-                    continue
-                pair = (min(a.person_id, b.person_id), max(a.person_id, b.person_id))
-                if what == "escort":
-                    why = f"same escort ({a.escort.strip()}) on {day:%d %B %Y}"
-                else:
-                    why = f"same court ({a.destination.strip()}) on {day:%d %B %Y}: court holding"
-                reasons.setdefault(pair, why)
+        for key in _together_keys(t):
+            mine = seen.setdefault(t.person_id, {})
+            if key not in mine or t.new:
+                mine[key] = t
+    reasons: dict[tuple[int, int], str] = {}
+    for a_id, b_id in pairs:
+        a_keys, b_keys = seen.get(a_id, {}), seen.get(b_id, {})
+        for key in sorted(set(a_keys) & set(b_keys)):
+            a, b = a_keys[key], b_keys[key]
+            if not (a.new or b.new):
+                continue
+            what, _norm_key, day = key
+            if what == "escort":
+                why = f"same escort ({a.escort.strip()}) on {day:%d %B %Y}"
+            else:
+                why = f"same court ({a.destination.strip()}) on {day:%d %B %Y}: court holding"
+            reasons[(min(a_id, b_id), max(a_id, b_id))] = why
+            break
     return reasons

@@ -270,24 +270,19 @@ def _already_away(site: Site, day: dt.date, exclude_episode_ids: Iterable[int]) 
 
 
 def _keep_apart_pairs(travellers: list[rules.Traveller]) -> list[KeepApartPair]:
-    together = rules.travel_groups(travellers)
-    if not together:
+    """Keep-aparts among the travellers (one query), then which of those pairs would be together."""
+    people = {t.person_id for t in travellers if t.kind not in ("escape", "internal", "return")}
+    if len(people) < 2:
         return []
-    people = {pid for pair in together for pid in pair}
-    pairs = []
-    for keep_apart in queries.keep_aparts_among(people):
-        why = together.get((keep_apart.person_id, keep_apart.other_person_id))
-        if why:
-            pairs.append(
-                KeepApartPair(
-                    keep_apart.person_id,
-                    keep_apart.other_person_id,
-                    keep_apart.restriction_level,
-                    keep_apart.source,
-                    why,
-                )
-            )
-    return pairs
+    keep_aparts = queries.keep_aparts_among(people)
+    together = rules.together(travellers, [(k.person_id, k.other_person_id) for k in keep_aparts])
+    return [
+        KeepApartPair(
+            k.person_id, k.other_person_id, k.restriction_level, k.source, together[(k.person_id, k.other_person_id)]
+        )
+        for k in keep_aparts
+        if (k.person_id, k.other_person_id) in together
+    ]
 
 
 def _numbers(person_ids: Iterable[int]) -> dict[int, str]:
