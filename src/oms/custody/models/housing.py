@@ -87,6 +87,10 @@ class NonAssociation(PublicIdModel):
     )
     closed_reason = models.CharField(max_length=500, blank=True)
 
+    # A person merge must not move these rows with a plain update (it would break the ordered pair or
+    # drop the row): custody moves them itself on ``people.person_merged``.
+    MERGE_MOVED_BY_OWNER = True
+
     class Meta:
         constraints = [
             models.CheckConstraint(
@@ -128,6 +132,8 @@ class KeepApartGroup(PublicIdModel):
 
 
 class KeepApartMember(models.Model):
+    MERGE_MOVED_BY_OWNER = True  # moved by custody on ``people.person_merged`` (see NonAssociation)
+
     group = models.ForeignKey(KeepApartGroup, on_delete=models.PROTECT, related_name="members")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     added_at = models.DateTimeField()
