@@ -51,3 +51,18 @@ def test_keep_aparts_among_pairs(prison_a):
     )
     found = keep_aparts_among([a.pk, b.pk, c.pk])
     assert [(k.person_id, k.other_person_id, k.restriction_level) for k in found] == [(low.pk, high.pk, "wing")]
+
+
+def test_an_occupied_cell_cannot_be_deactivated(prison_a, estate_a):
+    """Custody registers its occupancy counter with facilities (which may not import custody)."""
+    from oms.core.errors import Conflict
+    from oms.facilities import services as facilities_services
+    from tests.factories import actor_of, make_user
+
+    make_prisoner(prison_a, bed=estate_a["A-1-1-01-2"])
+    admin = actor_of(make_user(roles=("administrator",), sites=(prison_a,)))
+    with pytest.raises(Conflict, match="1 person sleeps"):
+        facilities_services.deactivate_location(
+            admin, location_id=estate_a["A-1-1-01"].public_id, reason="Broken window"
+        )
+    facilities_services.deactivate_location(admin, location_id=estate_a["A-1-1-02"].public_id, reason="Broken window")

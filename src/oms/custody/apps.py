@@ -8,7 +8,12 @@ class CustodyConfig(AppConfig):
 
     def ready(self) -> None:
         from oms.core.events import subscribe
+        from oms.custody.queries.episodes import occupants_under
         from oms.custody.services.non_associations import move_keep_aparts_on_merge
+        from oms.facilities.queries import set_occupancy_counter
 
         # Keep-apart links survive a person merge (domain rules): move them to the survivor.
         subscribe("people.person_merged", move_keep_aparts_on_merge)
+        # Facilities sits below custody: hand it the way to count who sleeps in a place, so an
+        # occupied cell or bed cannot be deactivated.
+        set_occupancy_counter(occupants_under)

@@ -4,7 +4,6 @@ Consumers page with ``after`` (the last id they processed) and get events only f
 reach. Payloads carry public ids and codes, never names (see services._common.emit).
 """
 
-
 import datetime as dt
 import uuid
 from typing import Annotated

@@ -67,3 +67,12 @@ def active_episode_for_person(actor: Actor, person_id, *, permission: str = "cus
 
 def current_assignment(episode: CustodyEpisode) -> BedAssignment | None:
     return BedAssignment.objects.select_related("bed", "cell").filter(episode=episode, ended_at__isnull=True).first()
+
+
+def occupants_under(location) -> int:
+    """People with an open bed assignment in ``location`` or anywhere below it (registered with the
+    facilities app, which may not import custody, so it can refuse to deactivate an occupied place)."""
+    open_assignments = BedAssignment.objects.filter(ended_at__isnull=True)
+    if location.kind == "bed":
+        return open_assignments.filter(bed_id=location.pk).count()
+    return open_assignments.filter(bed__path__startswith=location.path, bed__site_id=location.site_id).count()
