@@ -30,7 +30,8 @@ def test_each_prison_gets_an_estate_count_times_and_housed_people(population):
     assert report.episodes == CustodyEpisode.objects.count() > 0
     assert report.housed == BedAssignment.objects.filter(ended_at__isnull=True).count()
     # Nobody sleeps in an out-of-order cell, and women are held only at the women's prison.
-    assert not BedAssignment.objects.filter(bed__active=False).exists()
+    assert not BedAssignment.objects.filter(cell__active=False).exists()
+    assert Location.objects.filter(kind="cell", active=False).count() == 5 * units * wings
     assert not CustodyEpisode.objects.exclude(site__code="HMP-OKH").filter(person__sex="female").exists()
     assert AuditEvent.objects.filter(action="demo.custody_loaded").count() == 1
 

@@ -143,14 +143,15 @@ def build_estate(site: Site) -> list[Location]:
     # One cell out of order on each wing's first landing, as on any real estate.
     for landing in landing_rows[::landings]:
         broken = next(c for c in cell_rows if c.parent_id == landing.pk and c.code == f"{cells:02d}")
-        Location.objects.filter(path__startswith=broken.path).update(
+        # Only the cell's own row: the beds below are out of use by inheritance (facilities queries).
+        Location.objects.filter(pk=broken.pk).update(
             active=False,
             deactivated_reason="Broken window",
             deactivated_on=clock.today(),
             expected_return_on=clock.today() + dt.timedelta(days=14),
         )
-    inactive = set(Location.objects.filter(site=site, active=False).values_list("pk", flat=True))
-    return [b for b in bed_rows if b.pk not in inactive]
+    inactive_cells = set(Location.objects.filter(site=site, kind="cell", active=False).values_list("pk", flat=True))
+    return [b for b in bed_rows if b.parent_id not in inactive_cells]
 
 
 def load_custody(actor: Actor, *, seed: int = 1) -> CustodyReport:
