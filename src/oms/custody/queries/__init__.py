@@ -26,3 +26,10 @@ from oms.custody.queries.action_plan import ActionPlan as ActionPlan  # noqa: E4
 from oms.custody.queries.action_plan import action_plan as action_plan  # noqa: E402
 from oms.custody.queries.reception import ReceptionRecord as ReceptionRecord  # noqa: E402
 from oms.custody.queries.reception import reception_record as reception_record  # noqa: E402
+
+# isort: split
+# The live roll and formal counts.
+from oms.custody.queries.counts import count_history as count_history  # noqa: E402
+from oms.custody.queries.counts import get_count as get_count  # noqa: E402
+from oms.custody.queries.roll import FacilityRoll as FacilityRoll  # noqa: E402
+from oms.custody.queries.roll import unit_roll as unit_roll  # noqa: E402

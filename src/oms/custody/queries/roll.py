@@ -100,6 +100,7 @@ class FacilityRoll:
     site_id: str
     site_code: str
     site_name: str
+    time_zone: str
     as_at: dt.datetime
     units: list[UnitRoll]
     totals: RollFigures
@@ -188,11 +189,15 @@ _LEAVING_KINDS = (Movement.Kind.RELEASE, Movement.Kind.TRANSFER, Movement.Kind.D
 
 
 def _today_movements(site: Site, since: dt.datetime) -> tuple[int, int]:
-    """People who joined and left the roll since local midnight (distinct people: a transfer in may
-    be recorded as the sender's row with ``to_site`` and as an IN row here)."""
-    arrivals = Movement.objects.filter(occurred_at__gte=since, status=Movement.Status.COMPLETED).filter(
-        Q(site=site, direction=Movement.Direction.IN, kind__in=_ARRIVING_KINDS)
-        | Q(to_site=site, kind=Movement.Kind.TRANSFER)
+    """People who joined and left the roll since local midnight, counted once each. A transfer is
+    received as an IN row at the receiving site (the sender's row keeps the time it left), and a
+    transfer sent leaves the roll at once (the person is en route on the receiver's roll)."""
+    arrivals = Movement.objects.filter(
+        site=site,
+        direction=Movement.Direction.IN,
+        kind__in=_ARRIVING_KINDS,
+        status=Movement.Status.COMPLETED,
+        occurred_at__gte=since,
     )
     departures = Movement.objects.filter(
         site=site,
@@ -347,6 +352,7 @@ def site_roll(site: Site) -> FacilityRoll:
         site_id=str(site.public_id),
         site_code=site.code,
         site_name=site.name,
+        time_zone=site.time_zone,
         as_at=now,
         units=unit_rolls,
         totals=totals,

@@ -14,3 +14,15 @@ from oms.custody.services.release import ReleaseRefused as ReleaseRefused
 from oms.custody.services.release import queue_release_notifications as queue_release_notifications
 from oms.custody.services.release import release_checks as release_checks
 from oms.custody.services.release import release_person as release_person
+
+# isort: split
+# Formal counts.
+from oms.custody.services.counts import clear_count as clear_count  # noqa: E402
+from oms.custody.services.counts import clear_session as clear_session  # noqa: E402
+from oms.custody.services.counts import create_count_time as create_count_time  # noqa: E402
+from oms.custody.services.counts import enter_count as enter_count  # noqa: E402
+from oms.custody.services.counts import order_recount as order_recount  # noqa: E402
+from oms.custody.services.counts import record_discrepancy as record_discrepancy  # noqa: E402
+from oms.custody.services.counts import resolve_discrepancy as resolve_discrepancy  # noqa: E402
+from oms.custody.services.counts import start_count as start_count  # noqa: E402
+from oms.custody.services.counts import update_count_time as update_count_time  # noqa: E402
