@@ -115,7 +115,8 @@ def test_keep_apart_conflict_is_explained(client, olive, prison_a, estate_a):
     ]
     answer = post(client, "/movements/batch", {"site_id": str(prison_a.public_id), "items": items}, bearer(olive))
     assert answer.status_code == 409
-    assert answer.json()["code"] == "custody.keep_apart_conflict" and "must be kept apart" in answer.json()["conflicts"][0]
+    body = answer.json()
+    assert body["code"] == "custody.keep_apart_conflict" and "must be kept apart" in body["conflicts"][0]
     assert not Movement.objects.exists()
 
 
