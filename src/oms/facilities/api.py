@@ -4,8 +4,6 @@ Locations and sites are named by their public ids. Reads need facilities.view, c
 facilities.manage_locations; a site or location out of the caller's reach answers 404.
 """
 
-from __future__ import annotations
-
 import uuid
 
 from ninja import Router, Status

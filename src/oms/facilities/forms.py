@@ -63,7 +63,7 @@ class _AttributesForm(forms.Form):
     def clean(self):
         data = super().clean()
         for field in rules.CAPACITY_FIELDS:
-            if field in data and data[field] is None:
+            if field in self.fields and data.get(field) is None:
                 data[field] = 0
         return data
 
@@ -86,13 +86,29 @@ class NewLocationForm(_AttributesForm):
             error_messages={"required": "Enter a code", "max_length": "Code must be 10 characters or less"},
         )
         self.order_fields(["kind", "code", *_AttributesForm.base_fields])
+        if "unit" not in allowed_kinds:
+            del self.fields["in_count"]
         if not self.is_bound:
             self.initial.setdefault("in_count", True)
             self.initial.setdefault("sex", Location.SexAccommodated.ANY)
 
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") != "unit":
+            data.pop("in_count", None)  # only units leave the count; an unticked box elsewhere means nothing
+        return data
+
 
 class EditLocationForm(_AttributesForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2_000_000_000)
+
+    def __init__(self, *args, kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        if kind != "unit":
+            del self.fields["in_count"]
+        if not rules.carries_capacity(kind):
+            for field in rules.CAPACITY_FIELDS:
+                del self.fields[field]
 
 
 class DeactivateForm(forms.Form):

@@ -1,8 +1,6 @@
 """Input and output schemas of the estate API. Inputs forbid unknown fields and bound every string
 and number (AZ-4, IN-1); choices are the rules' names."""
 
-from __future__ import annotations
-
 import datetime as dt
 import uuid
 from typing import Literal

@@ -133,7 +133,9 @@ def edit_location(request, location_id):
     actor = request.actor
     location = queries.get_location(actor, location_id, permission=MANAGE)
     initial = {f: getattr(location, f) for f in services.EDITABLE_FIELDS}
-    form = forms.EditLocationForm(_posted(request), initial={**initial, "version": location.version})
+    form = forms.EditLocationForm(
+        _posted(request), initial={**initial, "version": location.version}, kind=location.kind
+    )
     if request.method == "POST" and form.is_valid():
         changes = dict(form.cleaned_data)
         version = changes.pop("version")
