@@ -21,7 +21,7 @@ from tests.factories import make_organisation, make_site, make_user
 # The audit tables are append-only in the database itself (AUD-4), so the flush that ends each
 # transactional (live-server, browser) test must lift the triggers for a moment, then put them
 # back and recreate the chain head row that the migration made.
-_APPEND_ONLY_MIGRATIONS = ("0002_chain_head_and_append_only", "0004_checkpoint_append_only")
+_APPEND_ONLY_MIGRATIONS = ("0002_chain_head_and_append_only", "0004_checkpoint_append_only", "0005_retention_purge")
 _original_flush = flush_command.Command.handle
 
 

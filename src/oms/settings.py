@@ -42,6 +42,7 @@ FIELD_ENCRYPTION_KEYS_FILE = os.environ.get("OMS_FIELD_KEYS_FILE", "")
 # production requires the file.
 AUDIT_SIGNING_KEY_FILE = os.environ.get("OMS_AUDIT_SIGNING_KEY_FILE", "")
 AUDIT_CHECKPOINT_INTERVAL = int(os.environ.get("OMS_AUDIT_CHECKPOINT_INTERVAL", "1000"))
+AUDIT_RETENTION_DAYS = int(os.environ.get("OMS_AUDIT_RETENTION_DAYS", "730"))  # AUD-6: 2 years, never < 365
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -235,6 +236,7 @@ SCHEDULE = {
         "task": "oms.core.tasks.purge_idempotency_records",
         "every": timedelta(days=1),
     },
+    "audit.purge_expired_events": {"task": "oms.audit.tasks.purge_expired_events", "every": timedelta(days=1)},
 }
 
 # --- Logging: no personal data in logs (DP-2); request id on each line ---------------------------

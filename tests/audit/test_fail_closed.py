@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.db import DatabaseError
+from django.db import connection
 from django.urls import reverse
 
-from oms.audit.models import AuditChainHead, AuditEvent
+from oms.audit.models import AuditChainHead
 from oms.people import services as people_services
 from oms.people.models import Person
 from tests.factories import actor_of, login_verified
@@ -17,8 +17,18 @@ from tests.factories import actor_of, login_verified
 pytestmark = pytest.mark.django_db
 
 
-def _raise_database_error(*args, **kwargs):
-    raise DatabaseError("audit table unavailable")
+REFUSE_INSERTS = {
+    "postgresql": [
+        """CREATE FUNCTION audit_event_refused() RETURNS trigger AS $$
+           BEGIN RAISE EXCEPTION 'audit table unavailable'; END; $$ LANGUAGE plpgsql""",
+        """CREATE TRIGGER audit_event_refused BEFORE INSERT ON audit_auditevent
+           FOR EACH ROW EXECUTE FUNCTION audit_event_refused()""",
+    ],
+    "sqlite": [
+        """CREATE TRIGGER audit_event_refused BEFORE INSERT ON audit_auditevent
+           BEGIN SELECT RAISE(ABORT, 'audit table unavailable'); END""",
+    ],
+}
 
 
 @pytest.fixture(params=["insert_fails", "head_row_gone"])
@@ -27,7 +37,10 @@ def broken_audit(request, monkeypatch):
 
     def break_it():
         if request.param == "insert_fails":
-            monkeypatch.setattr(AuditEvent.objects, "create", _raise_database_error)
+            # The database refuses new events (reads of old ones still work); rolled back with the test.
+            with connection.cursor() as cursor:
+                for statement in REFUSE_INSERTS[connection.vendor]:
+                    cursor.execute(statement)
         else:
             AuditChainHead.objects.all().delete()
 

@@ -55,3 +55,30 @@ class AuditCheckpoint(models.Model):
 
     class Meta:
         ordering = ["seq"]
+
+
+class AuditRetentionAnchor(models.Model):
+    """Where the chain starts after a retention purge: the last purged position and its hash, signed.
+
+    The first surviving event links to ``hash`` (its prev_hash), so ``oms audit verify`` checks the
+    remaining chain from here instead of from the genesis hash. The signature uses its own context
+    (rules.sign_retention_anchor), so an ordinary checkpoint cannot stand in for one: deleting the
+    start of the chain without the signing key is still reported. Append-only like the events.
+    """
+
+    seq = models.BigIntegerField(unique=True)
+    hash = models.CharField(max_length=64)
+    signature = models.CharField(max_length=64)
+    events_purged = models.BigIntegerField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["seq"]
+
+
+class AuditPurgeAuthorisation(models.Model):
+    """SQLite only: while a row here names ``through_seq``, the delete trigger lets events up to that
+    position go. The retention purge writes it, deletes and removes it in one transaction, so no
+    other transaction ever sees it (PostgreSQL uses a transaction-local setting instead)."""
+
+    through_seq = models.BigIntegerField()

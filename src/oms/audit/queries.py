@@ -13,8 +13,8 @@ from datetime import datetime
 
 from django.db.models import Count, Max, Q, QuerySet
 
-from oms.audit.models import AuditChainHead, AuditCheckpoint, AuditEvent
-from oms.audit.rules import STORED_FIELDS, ChainHead, Checkpoint, Verification, verify_chain
+from oms.audit.models import AuditChainHead, AuditCheckpoint, AuditEvent, AuditRetentionAnchor
+from oms.audit.rules import READ_ACTION_SUFFIXES, STORED_FIELDS, ChainHead, Checkpoint, Verification, verify_chain
 from oms.audit.services import record_event
 from oms.audit.signing import signing_key
 from oms.core.actor import Actor
@@ -23,8 +23,6 @@ from oms.core.errors import RuleViolation
 STREAM_CHUNK = 5000
 MAX_PAGE_SIZE = 200
 PAGE_SIZE = 50
-# Read events: the timeline shows what happened to a person, not who looked at them.
-READ_ACTION_SUFFIXES = ("_viewed", "_searched", "_exported")
 
 
 # --- verification ----------------------------------------------------------------------------------
@@ -43,11 +41,27 @@ def stream_chain_rows(up_to_seq: int) -> Iterator[dict]:
 def verify_stored_chain(actor: Actor) -> Verification:
     """Verify the stored chain against its head row and signed checkpoints. Permission: audit.verify.
 
-    Read order matters for a live system: checkpoints first, then the head, then events up to the
-    head. A checkpoint committed before the head was read names a position the head has reached, so
-    events appended meanwhile never look like a truncation and are simply left for the next run.
+    Read order matters for a live system: the retention anchor, checkpoints, then the head, then
+    events up to the head. A checkpoint committed before the head was read names a position the
+    head has reached, so events appended meanwhile never look like a truncation and are simply left
+    for the next run. After a retention purge the chain is checked from the newest signed retention
+    anchor; a purge that commits during the run is seen by reading the anchor again, and the chain
+    is then checked once more from the new anchor.
     """
     actor.require("audit.verify")
+    anchor = _latest_retention_anchor()
+    result = _verify_from(anchor)
+    if not result.ok and _latest_retention_anchor() != anchor:
+        result = _verify_from(_latest_retention_anchor())
+    return result
+
+
+def _latest_retention_anchor() -> Checkpoint | None:
+    row = AuditRetentionAnchor.objects.order_by("-seq").values_list("seq", "hash", "signature").first()
+    return Checkpoint(seq=row[0], hash=row[1], signature=row[2]) if row else None
+
+
+def _verify_from(anchor: Checkpoint | None) -> Verification:
     checkpoints = [
         Checkpoint(seq=seq, hash=hash_, signature=signature)
         for seq, hash_, signature in AuditCheckpoint.objects.values_list("seq", "hash", "signature")
@@ -59,7 +73,9 @@ def verify_stored_chain(actor: Actor) -> Verification:
             ok=False, events=0, head_hash="", position=1 if highest else 0, reason="the chain head row is missing"
         )
     head = ChainHead(seq=head_row[0], hash=head_row[1])
-    result = verify_chain(stream_chain_rows(head.seq), head=head, checkpoints=checkpoints, signing_key=signing_key())
+    result = verify_chain(
+        stream_chain_rows(head.seq), head=head, checkpoints=checkpoints, signing_key=signing_key(), anchor=anchor
+    )
     if not result.ok:
         return result
     # Rows beyond the head mean the head row was moved back. Read the highest position before the

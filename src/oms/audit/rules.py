@@ -40,6 +40,18 @@ HASHED_FIELDS = (
 STORED_FIELDS = (*HASHED_FIELDS, "prev_hash", "hash")
 
 CHECKPOINT_CONTEXT = "oms-audit-checkpoint:v1"
+RETENTION_ANCHOR_CONTEXT = "oms-audit-retention-anchor:v1"
+
+# Consultation (read) events: someone looked at something and nothing changed. Their names end so
+# (``people.person_viewed``, ``people.people_searched``, ``audit.events_exported``). The timeline
+# leaves them out, and a transaction recording only these may commit without waiting for the WAL
+# flush (services.record_event). A new read action must keep to these suffixes.
+READ_ACTION_SUFFIXES = ("_viewed", "_searched", "_exported")
+
+
+def is_read_action(action: str) -> bool:
+    """True for a consultation event (a read), False for one that records a change."""
+    return action.endswith(READ_ACTION_SUFFIXES)
 
 
 def canonical_timestamp(value: datetime) -> str:
@@ -66,6 +78,17 @@ def sign_checkpoint(key: bytes, seq: int, event_hash: str) -> str:
 
 def checkpoint_is_genuine(key: bytes, checkpoint: Checkpoint) -> bool:
     return hmac.compare_digest(sign_checkpoint(key, checkpoint.seq, checkpoint.hash), checkpoint.signature)
+
+
+def sign_retention_anchor(key: bytes, seq: int, event_hash: str) -> str:
+    """HMAC-SHA256 for a retention anchor: its own context, so no ordinary checkpoint (written every
+    thousand events) can pass for the start of a purged chain."""
+    message = f"{RETENTION_ANCHOR_CONTEXT}:{seq}:{event_hash}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def retention_anchor_is_genuine(key: bytes, anchor: Checkpoint) -> bool:
+    return hmac.compare_digest(sign_retention_anchor(key, anchor.seq, anchor.hash), anchor.signature)
 
 
 @dataclass(frozen=True)
@@ -97,16 +120,13 @@ class Verification:
         return f"FAIL at position {self.position}: {self.reason}"
 
 
-def _failed(position: int, reason: str, checked: int, last_hash: str) -> Verification:
-    return Verification(ok=False, events=checked, head_hash=last_hash, position=position, reason=reason)
-
-
 def verify_chain(
     events: Iterable[Mapping],
     *,
     head: ChainHead | None,
     checkpoints: Iterable[Checkpoint] = (),
     signing_key: bytes,
+    anchor: Checkpoint | None = None,
 ) -> Verification:
     """Check ``events`` (stored rows in position order) and report OK or the first bad position.
 
@@ -118,14 +138,26 @@ def verify_chain(
     from some position k (every later hash recomputed, head row updated) fails at the first signed
     checkpoint at or after k, which is the earliest position the evidence can pin down.
 
+    After a retention purge the chain starts at a signed ``anchor`` (the last purged position and
+    its hash, signed as a retention anchor): the first event must then be position anchor.seq + 1
+    and link to the anchor's hash. Without a genuine anchor a chain that does not start at 1 fails
+    at position 1, as any deletion does. ``events`` in the result counts the events checked.
+
     Events are consumed one at a time, so the caller can stream them from the database.
     """
     signed: dict[int, Checkpoint] = {}
     for checkpoint in checkpoints:
         signed[checkpoint.seq] = checkpoint
 
-    position = 0
-    last_hash = GENESIS
+    start, last_hash = (anchor.seq, anchor.hash) if anchor is not None else (0, GENESIS)
+
+    def _failed(at: int, reason: str, checked_to: int, last: str) -> Verification:
+        return Verification(ok=False, events=checked_to - start, head_hash=last, position=at, reason=reason)
+
+    if anchor is not None and not retention_anchor_is_genuine(signing_key, anchor):
+        return _failed(anchor.seq + 1, "the retention anchor's signature is not genuine", start, last_hash)
+    position = start
+
     for event in events:
         position += 1
         seq = event.get("seq")
@@ -171,4 +203,4 @@ def verify_chain(
         return _failed(head.seq + 1, f"events after the recorded chain head (seq {head.seq})", position, last_hash)
     if head is not None and head.hash != last_hash:
         return _failed(position, "the last event's hash differs from the chain head", position, last_hash)
-    return Verification(ok=True, events=position, head_hash=last_hash)
+    return Verification(ok=True, events=position - start, head_hash=last_hash)

@@ -2,18 +2,34 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
+import json
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 
-from oms.audit.models import AuditChainHead, AuditCheckpoint, AuditEvent
-from oms.audit.rules import Verification, chain_hash, sign_checkpoint
+from oms.audit.models import (
+    AuditChainHead,
+    AuditCheckpoint,
+    AuditEvent,
+    AuditPurgeAuthorisation,
+    AuditRetentionAnchor,
+)
+from oms.audit.rules import (
+    HASHED_FIELDS,
+    Verification,
+    chain_hash,
+    is_read_action,
+    sign_checkpoint,
+    sign_retention_anchor,
+)
 from oms.audit.signing import SigningKeyUnavailable, signing_key
 from oms.core import clock
 from oms.core.actor import Actor
-from oms.core.errors import ServiceUnavailable
+from oms.core.errors import RuleViolation, ServiceUnavailable
 from oms.core.middleware import current_request_id
 
 
@@ -68,6 +84,70 @@ def _new_checkpoint(seq: int, event_hash: str) -> AuditCheckpoint:
     )
 
 
+# PostgreSQL: lock the head row and, in the same statement, choose how this transaction commits
+# (SET LOCAL via set_config(..., true): reverted with the transaction or savepoint it was made in).
+# A transaction whose events are all consultations (reads) commits without waiting for its WAL flush;
+# the first change event marks the transaction and makes the commit synchronous again, whatever
+# reads come after it. The setting is read at COMMIT, so the last one made wins.
+_HEAD_TABLE = AuditChainHead._meta.db_table
+_LOCK_HEAD_FOR_CHANGE = (
+    f"SELECT seq, hash, set_config('synchronous_commit', 'on', true), "  # noqa: S608 - model meta name
+    f"set_config('oms.audit_change_recorded', 'on', true) FROM {_HEAD_TABLE} WHERE id = 1 FOR UPDATE"
+)
+_LOCK_HEAD_FOR_READ = (
+    "SELECT seq, hash, set_config('synchronous_commit', "  # noqa: S608 - model meta name
+    "CASE WHEN current_setting('oms.audit_change_recorded', true) = 'on' THEN 'on' ELSE 'off' END, true) "
+    f"FROM {_HEAD_TABLE} WHERE id = 1 FOR UPDATE"
+)
+
+
+def _lock_head(action: str) -> tuple[int, str]:
+    """The chain head (seq, hash), locked until the transaction ends: appends are serialised."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_LOCK_HEAD_FOR_READ if is_read_action(action) else _LOCK_HEAD_FOR_CHANGE)
+            row = cursor.fetchone()
+        if row is None:
+            raise AuditChainHead.DoesNotExist("the audit chain head row is missing")
+        return row[0], row[1]
+    # SQLite has one writer at a time and always syncs its commit; the lock is the write lock.
+    head = AuditChainHead.objects.select_for_update().get(pk=1)
+    return head.seq, head.hash
+
+
+_EVENT_TABLE = AuditEvent._meta.db_table
+_EVENT_COLUMNS = (*HASHED_FIELDS, "prev_hash", "hash")
+_CASTS = {"source_ip": "::inet", "changed_fields": "::jsonb", "details": "::jsonb"}
+# PostgreSQL: insert the event and move the head in one statement (one round trip, no ORM).
+_APPEND_AND_MOVE_HEAD = (
+    f"WITH appended AS (INSERT INTO {_EVENT_TABLE} ({', '.join(_EVENT_COLUMNS)}) "  # noqa: S608 - model meta names
+    f"VALUES ({', '.join('%s' + _CASTS.get(name, '') for name in _EVENT_COLUMNS)}) RETURNING id) "
+    f"UPDATE {_HEAD_TABLE} SET seq = %s, hash = %s WHERE id = 1 RETURNING (SELECT id FROM appended)"
+)
+
+
+def _append(fields: dict, prev_hash: str, event_hash: str) -> AuditEvent:
+    """Insert the event and make it the chain head."""
+    event = AuditEvent(prev_hash=prev_hash, hash=event_hash, **fields)
+    if connection.vendor == "postgresql":
+        values = [
+            json.dumps(value) if name in ("changed_fields", "details") else value
+            for name, value in ((name, getattr(event, name)) for name in _EVENT_COLUMNS)
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(_APPEND_AND_MOVE_HEAD, [*values, event.seq, event_hash])
+            row = cursor.fetchone()
+        if row is None or row[0] is None:
+            raise AuditChainHead.DoesNotExist("the audit chain head row is missing")
+        event.pk = row[0]
+        event._state.adding = False
+        event._state.db = connection.alias
+        return event
+    event.save(force_insert=True)
+    AuditChainHead.objects.filter(pk=1).update(seq=event.seq, hash=event_hash)
+    return event
+
+
 def record_event(
     actor: Actor,
     action: str,
@@ -87,15 +167,23 @@ def record_event(
     never passwords, tokens, one-time codes or sensitive content (AUD-2). Raises ServiceUnavailable
     (503) when the event cannot be written, so the caller's change or read fails closed. Every
     AUDIT_CHECKPOINT_INTERVAL-th event also writes a signed checkpoint.
+
+    Durability (PostgreSQL): when every event of the transaction so far is a consultation
+    (``rules.is_read_action``), the transaction commits with ``synchronous_commit = off``: the event
+    is still inserted and chained in the same transaction (no event, no data), but a crash of the
+    database server can lose the last fraction of a second of such read events. Any change event
+    switches the transaction back to a synchronous commit (docs/audit.md, "Read events").
     """
     try:
-        with transaction.atomic():
+        # No savepoint of its own: if the append fails, the caller's transaction is spoilt and fails
+        # as a whole (fail closed), which is what AUD-3 asks; it saves two round trips per event.
+        with transaction.atomic(savepoint=False):
             # The head row serialises appends: each event needs the hash of the one before.
-            head = AuditChainHead.objects.select_for_update().get(pk=1)
+            head_seq, head_hash = _lock_head(action)
             fields = _event_fields(
                 actor,
                 action,
-                seq=head.seq + 1,
+                seq=head_seq + 1,
                 occurred_at=clock.now(),
                 object_type=object_type,
                 object_id=object_id,
@@ -106,9 +194,8 @@ def record_event(
                 reason=reason,
                 outcome=outcome,
             )
-            event_hash = chain_hash(head.hash, fields)
-            event = AuditEvent.objects.create(prev_hash=head.hash, hash=event_hash, **fields)
-            AuditChainHead.objects.filter(pk=1).update(seq=event.seq, hash=event_hash)
+            event_hash = chain_hash(head_hash, fields)
+            event = _append(fields, head_hash, event_hash)
             if _checkpoint_due(event.seq):
                 _new_checkpoint(event.seq, event_hash).save()
             return event
@@ -125,8 +212,8 @@ def record_events_in_bulk(actor: Actor, events: Iterable[Mapping], *, batch_size
     written = 0
     try:
         with transaction.atomic():
-            head = AuditChainHead.objects.select_for_update().get(pk=1)
-            seq, prev_hash = head.seq, head.hash
+            # Locked as for a change: a bulk append always commits synchronously.
+            seq, prev_hash = _lock_head("audit.events_appended")
             rows: list[AuditEvent] = []
             checkpoints: list[AuditCheckpoint] = []
             for item in events:
@@ -189,3 +276,132 @@ def record_verification(actor: Actor, verification: Verification) -> AuditEvent:
             "reason": verification.reason,
         },
     )
+
+
+# --- retention (AUD-4, AUD-6) -----------------------------------------------------------------------
+MINIMUM_RETENTION_DAYS = 365
+
+
+@dataclass(frozen=True)
+class PurgeResult:
+    """What a retention purge removed (or, on a dry run, would remove)."""
+
+    cutoff: dt.datetime  # events that occurred before this instant are past retention
+    events: int  # how many events (0 when nothing is due)
+    first_seq: int | None = None
+    last_seq: int | None = None  # the anchor: the chain now starts after this position
+    oldest_at: dt.datetime | None = None
+    newest_at: dt.datetime | None = None
+    dry_run: bool = False
+
+
+def retention_days() -> int:
+    """OMS_AUDIT_RETENTION_DAYS (default 730); below one year is refused (AUD-6)."""
+    days = settings.AUDIT_RETENTION_DAYS
+    if days < MINIMUM_RETENTION_DAYS:
+        raise RuleViolation(
+            f"OMS_AUDIT_RETENTION_DAYS is {days}: audit events are kept for at least {MINIMUM_RETENTION_DAYS} days.",
+            code="audit.retention_too_short",
+            field="OMS_AUDIT_RETENTION_DAYS",
+        )
+    return days
+
+
+def retention_problems(app_configs=None, **kwargs):
+    """System check: refuse to start with a retention period shorter than a year."""
+    from django.core import checks
+
+    if settings.AUDIT_RETENTION_DAYS < MINIMUM_RETENTION_DAYS:
+        return [
+            checks.Error(
+                f"OMS_AUDIT_RETENTION_DAYS must be at least {MINIMUM_RETENTION_DAYS} (AUD-6); it is"
+                f" {settings.AUDIT_RETENTION_DAYS}.",
+                id="oms.audit.E002",
+            )
+        ]
+    return []
+
+
+def _authorise_deletion_through(seq: int | None) -> None:
+    """Open (a position) or close (None) the append-only trigger's one gap, for this transaction only."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('oms.audit_purge_through', %s, true)", [str(seq or "")])
+    elif seq is None:
+        AuditPurgeAuthorisation.objects.all().delete()
+    else:
+        AuditPurgeAuthorisation.objects.create(through_seq=seq)
+
+
+def purge_expired_events(actor: Actor, *, dry_run: bool = False) -> PurgeResult:
+    """Delete the audit events older than the retention period (AUD-4: its own audited job).
+
+    Permission: audit.purge (the system actor of the scheduled job and of ``oms audit purge``). Only
+    a prefix of the chain goes: positions 1..k where every one occurred before the cutoff, so the
+    rest still links up. Before deleting, a signed retention anchor (k and the hash of event k) is
+    written, from which ``oms audit verify`` checks the remaining chain. The delete passes the
+    append-only trigger only through a gap this transaction opens for positions <= k and closes
+    again. Recorded as ``audit.events_purged`` (count, positions, time range, cutoff), which is the
+    first event of the remaining chain to mention the purge. ``dry_run`` reports and changes nothing
+    (nor is it recorded). Must run inside the caller's transaction.
+    """
+    actor.require("audit.purge")
+    cutoff = clock.now() - dt.timedelta(days=retention_days())
+    # Lock the head: no append interleaves with the purge, and the anchor names a settled position.
+    head_seq, _ = _lock_head("audit.events_purged")
+    start = AuditRetentionAnchor.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    first_kept = (
+        AuditEvent.objects.filter(seq__gt=start, occurred_at__gte=cutoff).order_by("seq").values_list("seq", flat=True)
+    ).first()
+    last_purged = (first_kept - 1) if first_kept is not None else head_seq
+    if last_purged <= start:
+        return PurgeResult(cutoff=cutoff, events=0, dry_run=dry_run)
+    doomed = AuditEvent.objects.filter(seq__gt=start, seq__lte=last_purged)
+    oldest_at = doomed.order_by("seq").values_list("occurred_at", flat=True).first()
+    newest_at, anchor_hash = doomed.order_by("-seq").values_list("occurred_at", "hash").first()
+    result = PurgeResult(
+        cutoff=cutoff,
+        events=last_purged - start,
+        first_seq=start + 1,
+        last_seq=last_purged,
+        oldest_at=oldest_at,
+        newest_at=newest_at,
+        dry_run=dry_run,
+    )
+    if dry_run:
+        return result
+    try:
+        AuditRetentionAnchor.objects.create(
+            seq=last_purged,
+            hash=anchor_hash,
+            signature=sign_retention_anchor(signing_key(), last_purged, anchor_hash),
+            events_purged=result.events,
+            created_at=clock.now(),
+        )
+        _authorise_deletion_through(last_purged)
+        deleted, _ = doomed.delete()  # nothing refers to events, so this is one DELETE statement
+        _authorise_deletion_through(None)
+    except (DatabaseError, SigningKeyUnavailable) as exc:
+        raise ServiceUnavailable("The audit retention purge could not run; nothing was deleted.") from exc
+    if deleted != result.events:
+        # A gap in the positions means the chain was already damaged: keep everything.
+        raise ServiceUnavailable(
+            f"The audit retention purge expected {result.events} events at positions {result.first_seq}..{last_purged}"
+            f" but found {deleted}; nothing was deleted. Run oms audit verify."
+        )
+    record_event(
+        actor,
+        "audit.events_purged",
+        object_type="audit_retention_anchor",
+        object_id=last_purged,
+        details={
+            "events": deleted,
+            "first_seq": result.first_seq,
+            "last_seq": last_purged,
+            "oldest_at": oldest_at.isoformat(),
+            "newest_at": newest_at.isoformat(),
+            "cutoff": cutoff.isoformat(),
+            "retention_days": retention_days(),
+        },
+    )
+    return result

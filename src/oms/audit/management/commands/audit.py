@@ -1,4 +1,4 @@
-"""``oms audit verify | checkpoint | search``: the audit trail from the command line.
+"""``oms audit verify | checkpoint | search | purge``: the audit trail from the command line.
 
 The operator acts as the system actor on the "cli" channel; every verb is itself audited.
 """
@@ -34,6 +34,10 @@ class Command(BaseCommand):
         verbs = parser.add_subparsers(dest="verb", required=True)
         verbs.add_parser("verify", help="Check every event; exit 1 and name the first bad position if any.")
         verbs.add_parser("checkpoint", help="Sign the current chain head (run nightly and before a purge).")
+        purge = verbs.add_parser(
+            "purge", help="Delete events older than OMS_AUDIT_RETENTION_DAYS, leaving a signed anchor (audited)."
+        )
+        purge.add_argument("--dry-run", action="store_true", help="say what would be deleted; change nothing")
         search = verbs.add_parser("search", help="Search events, newest first.")
         search.add_argument("--user", help="username (case-insensitive) or numeric user id")
         search.add_argument("--person", help="subject person: system number (such as A1234BC) or person id")
@@ -52,6 +56,8 @@ class Command(BaseCommand):
                 self._verify(actor)
             elif verb == "checkpoint":
                 self._checkpoint(actor)
+            elif verb == "purge":
+                self._purge(actor, dry_run=options["dry_run"])
             else:
                 self._search(actor, options)
         except DomainError as exc:
@@ -82,6 +88,21 @@ class Command(BaseCommand):
             self.stdout.write("Nothing to sign: the chain head is empty or already checkpointed.")
         else:
             self.stdout.write(f"Checkpoint signed at position {checkpoint.seq}, hash {checkpoint.hash}")
+
+    def _purge(self, actor: Actor, *, dry_run: bool) -> None:
+        with transaction.atomic():
+            result = services.purge_expired_events(actor, dry_run=dry_run)
+        cutoff = result.cutoff.isoformat(timespec="seconds")
+        if not result.events:
+            self.stdout.write(f"Nothing to purge: no event occurred before {cutoff}.")
+            return
+        verb = "Would purge" if dry_run else "Purged"
+        self.stdout.write(
+            f"{verb} {result.events} events (positions {result.first_seq}..{result.last_seq},"
+            f" {result.oldest_at.isoformat(timespec='seconds')} to {result.newest_at.isoformat(timespec='seconds')})"
+            f" older than {cutoff}."
+            + ("" if dry_run else f" The chain now starts after the signed anchor at position {result.last_seq}.")
+        )
 
     def _search(self, actor: Actor, options: dict) -> None:
         user = options["user"] or ""
