@@ -33,3 +33,13 @@ from oms.custody.queries.counts import count_history as count_history  # noqa: E
 from oms.custody.queries.counts import get_count as get_count  # noqa: E402
 from oms.custody.queries.roll import FacilityRoll as FacilityRoll  # noqa: E402
 from oms.custody.queries.roll import unit_roll as unit_roll  # noqa: E402
+
+# isort: split
+# Movements and observations.
+from oms.custody.queries.movements import get_movement as get_movement  # noqa: E402
+from oms.custody.queries.movements import incoming_transfers as incoming_transfers  # noqa: E402
+from oms.custody.queries.movements import movements_on_day as movements_on_day  # noqa: E402
+from oms.custody.queries.movements import people_at_internal_locations as people_at_internal_locations  # noqa: E402
+from oms.custody.queries.movements import people_out as people_out  # noqa: E402
+from oms.custody.queries.observations import observation_plans as observation_plans  # noqa: E402
+from oms.custody.queries.observations import overdue_observations as overdue_observations  # noqa: E402

@@ -26,3 +26,20 @@ from oms.custody.services.counts import record_discrepancy as record_discrepancy
 from oms.custody.services.counts import resolve_discrepancy as resolve_discrepancy  # noqa: E402
 from oms.custody.services.counts import start_count as start_count  # noqa: E402
 from oms.custody.services.counts import update_count_time as update_count_time  # noqa: E402
+
+# isort: split
+# Movements and observations.
+from oms.custody.services.movements import BatchRejected as BatchRejected  # noqa: E402
+from oms.custody.services.movements import KeepApartConflict as KeepApartConflict  # noqa: E402
+from oms.custody.services.movements import cancel_movement as cancel_movement  # noqa: E402
+from oms.custody.services.movements import receive_transfer as receive_transfer  # noqa: E402
+from oms.custody.services.movements import record_internal as record_internal  # noqa: E402
+from oms.custody.services.movements import record_internal_return as record_internal_return  # noqa: E402
+from oms.custody.services.movements import record_movement_batch as record_movement_batch  # noqa: E402
+from oms.custody.services.movements import record_out as record_out  # noqa: E402
+from oms.custody.services.movements import record_return as record_return  # noqa: E402
+from oms.custody.services.movements import schedule_movement as schedule_movement  # noqa: E402
+from oms.custody.services.movements import send_transfer as send_transfer  # noqa: E402
+from oms.custody.services.observations import end_observation_plan as end_observation_plan  # noqa: E402
+from oms.custody.services.observations import record_observation_check as record_observation_check  # noqa: E402
+from oms.custody.services.observations import start_observation_plan as start_observation_plan  # noqa: E402
