@@ -128,6 +128,13 @@ def get_bed(actor: Actor, bed_id) -> Location:
     return bed
 
 
+def bed_public_id_at_site(site_id: int, key: str) -> uuid.UUID | None:
+    """The public id of the location with ``key`` at the site (pages let staff type a bed code)."""
+    typed = key.strip()
+    found = Location.objects.filter(site_id=site_id, key__in={typed, typed.upper()}).order_by("key")
+    return found.values_list("public_id", flat=True).first()
+
+
 def check_bed(actor: Actor, *, episode_id, bed_id) -> list[rules.Conflict]:
     """The conflicts of putting the episode's person in the bed, without changing anything."""
     episode = get_episode(actor, episode_id, permission="custody.house")
