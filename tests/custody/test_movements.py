@@ -331,3 +331,32 @@ def test_permission_matrix(olive_actor, oscar_actor, charlie, housed, estate_a):
         services.record_return(charlie_actor, episode_id=housed.public_id)
     with pytest.raises(NotFound):
         services.record_return(oscar_actor, episode_id=housed.public_id)
+
+
+def test_carrying_out_scheduled_movements_of_each_kind(olive_actor, housed, estate_a, prison_b):
+    later = clock.now() + dt.timedelta(hours=1)
+    internal = services.schedule_movement(
+        olive_actor,
+        episode_id=housed.public_id,
+        kind="internal",
+        scheduled_at=later,
+        to_location_id=estate_a["EDU"].public_id,
+    )
+    done = services.carry_out_movement(olive_actor, movement_id=internal.public_id)
+    assert (
+        done.pk == internal.pk and done.status == "completed" and _refresh(housed).current_location == estate_a["EDU"]
+    )
+    services.record_internal_return(olive_actor, episode_id=housed.public_id)
+    transfer = services.schedule_movement(
+        olive_actor, episode_id=housed.public_id, kind="transfer", scheduled_at=later, to_site_id=prison_b.public_id
+    )
+    with pytest.raises(RuleViolation) as no_escort:
+        services.carry_out_movement(olive_actor, movement_id=transfer.public_id)
+    assert no_escort.value.field == "escort"
+    court = services.schedule_movement(
+        olive_actor, episode_id=housed.public_id, kind="court", scheduled_at=later, destination="York", escort="Van"
+    )
+    assert services.carry_out_movement(olive_actor, movement_id=court.public_id).status == "completed"
+    with pytest.raises(Conflict) as twice:
+        services.carry_out_movement(olive_actor, movement_id=court.public_id)
+    assert twice.value.code == "custody.not_scheduled"

@@ -61,6 +61,23 @@ def test_schedule_and_cancel(client, olive, housed):
     assert planned.status_code == 201 and planned.json()["status"] == "scheduled"
     cancelled = post(client, f"/movements/{planned.json()['id']}/cancel", {"reason": "Clinic moved"}, auth)
     assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+    assert post(client, f"/movements/{planned.json()['id']}/record", {}, auth).status_code == 409
+    again = post(
+        client,
+        "/movements",
+        {
+            "episode_id": str(housed.public_id),
+            "kind": "hospital",
+            "schedule": True,
+            "scheduled_at": "2030-01-02T09:00:00Z",
+            "destination": "LGI",
+            "escort": "Two officers",
+        },
+        auth,
+    )
+    done = post(client, f"/movements/{again.json()['id']}/record", {}, auth)
+    assert done.status_code == 201 and done.json()["status"] == "completed" and done.json()["occurred_at"]
+    assert done.json()["scheduled_at"].startswith("2030-01-02")
 
 
 def test_batch_reports_every_bad_row_and_writes_nothing(client, olive, housed, estate_a, prison_a):

@@ -4,6 +4,7 @@ the batch form, receiving a transfer, overdue checks highlighted, and the permis
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -141,3 +142,38 @@ def test_observations_page_highlights_overdue_and_records_a_check(client, olive,
         ).status_code
         == 403
     )
+
+
+def test_plan_a_movement_then_record_it_from_todays_list(client, olive, prison_a, two):
+    one, _ = two
+    login_verified(client, olive)
+    later = (clock.now() + dt.timedelta(minutes=5)).astimezone(ZoneInfo(prison_a.time_zone))
+    bad = client.post(
+        url(prison_a), {"action": "schedule", "schedule-episode": str(one.public_id), "schedule-kind": "court"}
+    )
+    assert bad.status_code == 422 and "Enter the date" in bad.content.decode()
+    planned = client.post(
+        url(prison_a),
+        {
+            "action": "schedule",
+            "schedule-episode": str(one.public_id),
+            "schedule-kind": "court",
+            "schedule-day_day": later.day,
+            "schedule-day_month": later.month,
+            "schedule-day_year": later.year,
+            "schedule-time": later.strftime("%H:%M"),
+            "schedule-destination": "Leeds Crown Court",
+            "schedule-escort": "Van 2",
+        },
+    )
+    assert planned.status_code == 302, planned.content.decode()[:2000]
+    movement = Movement.objects.get(status="scheduled")
+    # Entered in the site's local time, stored as the same instant in UTC.
+    assert movement.scheduled_at == later.replace(second=0, microsecond=0)
+    assert (
+        client.post(url(prison_a), {"action": "carry_out", "carry_out-movement": str(movement.public_id)}).status_code
+        == 302
+    )
+    movement.refresh_from_db()
+    assert movement.status == "completed" and movement.occurred_at is not None
+    assert CustodyEpisode.objects.get(pk=one.pk).in_out == "out"

@@ -329,6 +329,30 @@ def cancel(request, movement_id: uuid.UUID, payload: CancelIn):
     return Status(200, _movement_out(_reloaded(movement)))
 
 
+class CarryOutIn(StrictIn):
+    occurred_at: dt.datetime | None = None
+    override_reason: str = Field("", max_length=500)
+
+
+@router.post(
+    "/movements/{movement_id}/record",
+    response={201: MovementOut, 409: ConflictOut, **{k: v for k, v in ERRORS.items() if k != 409}},
+    summary="Record that a scheduled movement happened (its actual time)",
+)
+@api("custody.record_movement")
+def carry_out(request, movement_id: uuid.UUID, payload: CarryOutIn):
+    try:
+        movement = services.carry_out_movement(
+            request.actor,
+            movement_id=movement_id,
+            occurred_at=payload.occurred_at,
+            override_reason=payload.override_reason,
+        )
+    except services.KeepApartConflict as conflict:
+        return _refuse(409, {**conflict.as_dict(), "conflicts": conflict.explanations})
+    return Status(201, _movement_out(_reloaded(movement)))
+
+
 @router.post(
     "/episodes/{episode_id}/return",
     response={201: MovementOut, **ERRORS},

@@ -9,6 +9,7 @@ from django import forms
 
 from oms.custody.models import ObservationCheck, ObservationPlan
 from oms.custody.rules.movements import MAX_INTERVAL_MINUTES, MIN_INTERVAL_MINUTES
+from oms.web.forms import DateInputField
 
 OUT_CHOICES = [
     ("court", "Court"),
@@ -162,3 +163,41 @@ class CheckForm(forms.Form):
 class EndWatchForm(forms.Form):
     plan = forms.UUIDField(widget=forms.HiddenInput, error_messages={"required": "Select a person on watch"})
     reason = _text("Why is the watch ending", max_length=500, required="Enter why the watch is ending")
+
+
+SCHEDULE_CHOICES = [*OUT_CHOICES[:3], ("internal", "To a place inside"), ("transfer", "Transfer")]
+
+
+class ScheduleForm(_PeopleForm):
+    """Plan a movement for a day and time at the site (local time)."""
+
+    episode = _choice("Who", "Select who the movement is for")
+    kind = forms.ChoiceField(
+        label="Movement",
+        choices=SCHEDULE_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the movement", "invalid_choice": "Select the movement"},
+    )
+    day = DateInputField(label="Date", help_text="For example, 27 3 2027")
+    time = forms.TimeField(
+        label="Time",
+        help_text="Use the 24-hour clock, for example 09:30",
+        input_formats=["%H:%M", "%H.%M", "%H%M"],
+        error_messages={"required": "Enter the time", "invalid": "Time must be a time like 09:30"},
+    )
+    destination = _text("Destination", help_text="For court, hospital or temporary release")
+    to_location = _choice("Place inside", "Select a place inside", required=False)
+    to_site = _choice("To establishment", "Select the establishment", required=False)
+    escort = _text("Escort")
+    reason = _text("Reason")
+
+    def __init__(self, *args, places=(), sites=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["day"].error_messages["required"] = "Enter the date"
+        self.fields["day"].required = True
+        self.fields["to_location"].choices = [("", "Select a place"), *places]
+        self.fields["to_site"].choices = [("", "Select an establishment"), *sites]
+
+
+class CarryOutForm(forms.Form):
+    movement = forms.UUIDField(widget=forms.HiddenInput, error_messages={"required": "Select a movement"})

@@ -755,6 +755,46 @@ def receive_transfer(actor: Actor, *, movement_id, occurred_at: dt.datetime | No
     return arrived
 
 
+def carry_out_movement(
+    actor: Actor, *, movement_id, occurred_at: dt.datetime | None = None, override_reason: str = ""
+) -> Movement:
+    """Record that a scheduled movement happened, with its actual time: the scheduled row is completed
+    (or goes en route, for a transfer) by the service for its kind, with the same checks and audit.
+    ``custody.record_movement``."""
+    movement = get_movement(actor, movement_id, permission=PERMISSION)
+    if not actor.can_reach_site(movement.site_id, movement.site.organisation_id):
+        raise NotFound("Movement not found.", code="custody.movement_not_found")
+    if movement.status != Movement.Status.SCHEDULED:
+        raise Conflict("That movement is no longer scheduled.", code="custody.not_scheduled", field="movement")
+    episode_id = movement.episode.public_id
+    if movement.kind == Movement.Kind.INTERNAL:
+        return record_internal(
+            actor,
+            episode_id=episode_id,
+            to_location_id=None,
+            occurred_at=occurred_at,
+            scheduled_movement_id=movement_id,
+        )
+    if movement.kind == Movement.Kind.TRANSFER:
+        return send_transfer(
+            actor,
+            episode_id=episode_id,
+            to_site_id=None,
+            escort="",
+            occurred_at=occurred_at,
+            scheduled_movement_id=movement_id,
+            override_reason=override_reason,
+        )
+    return record_out(
+        actor,
+        episode_id=episode_id,
+        kind=movement.kind,
+        occurred_at=occurred_at,
+        scheduled_movement_id=movement_id,
+        override_reason=override_reason,
+    )
+
+
 # --- batch recording of a movement window ---------------------------------------------------------------
 
 

@@ -5,6 +5,9 @@ Everything works without JavaScript; people are named by public ids in POST bodi
 
 from __future__ import annotations
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect, render
@@ -20,6 +23,7 @@ from oms.custody.services import observations as observation_services
 from oms.facilities.models import Location, Site
 from oms.web.access import page
 
+ACTIONS = ("out", "return", "internal", "transfer", "batch", "schedule", "carry_out", "receive", "cancel")
 # Service field names that differ from the form's.
 _FIELD_ALIASES = {"to_location": "to_location", "occurred_at": None, "movement": None, "plan": None}
 
@@ -85,6 +89,10 @@ def _forms(context, data=None, action=None):
         "batch": lambda d: forms.BatchForm(
             d, prefix="batch", people=context["people_in"] + context["people_away"], places=context["places"]
         ),
+        "schedule": lambda d: forms.ScheduleForm(
+            d, prefix="schedule", people=context["people_in"], places=context["places"], sites=context["sites"]
+        ),
+        "carry_out": lambda d: forms.CarryOutForm(d, prefix="carry_out"),
         "receive": lambda d: forms.ReceiveForm(d, prefix="receive"),
         "cancel": lambda d: forms.CancelForm(d, prefix="cancel"),
     }
@@ -143,6 +151,28 @@ def _record(request, action, form, context):
             ),
         )
         return done and f"Transfer sent: {done.person.family_name.upper()} en route to {done.to_site.name}."
+    if action == "schedule":
+        zone = ZoneInfo(context["site"].time_zone or "UTC")
+        scheduled_at = dt.datetime.combine(data["day"], data["time"], tzinfo=zone)
+        done = _service_errors_on(
+            form,
+            lambda: services.schedule_movement(
+                actor,
+                episode_id=data["episode"],
+                kind=data["kind"],
+                scheduled_at=scheduled_at,
+                destination=data["destination"],
+                to_location_id=data["to_location"] or None,
+                to_site_id=data["to_site"] or None,
+                escort=data["escort"],
+                reason=data["reason"],
+            ),
+            {"scheduled_at": "day"},
+        )
+        return done and f"Planned: {done.person.family_name.upper()}, {done.get_kind_display().lower()}."
+    if action == "carry_out":
+        done = _service_errors_on(form, lambda: services.carry_out_movement(actor, movement_id=data["movement"]))
+        return done and f"Recorded: {done.person.family_name.upper()}, {done.get_kind_display().lower()}."
     if action == "receive":
         done = _service_errors_on(form, lambda: services.receive_transfer(actor, movement_id=data["movement"]))
         return done and f"Received {done.person.family_name.upper()}: now in reception, to be housed."
@@ -185,7 +215,7 @@ def movements(request, site_id):
     all_forms = _forms(
         context,
         request.POST,
-        action if action in ("out", "return", "internal", "transfer", "batch", "receive", "cancel") else None,
+        action if action in ACTIONS else None,
     )
     bound = all_forms.get(action) if action else None
     if bound is not None:
