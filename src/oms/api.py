@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 
+from django.core.exceptions import RequestDataTooBig
 from django.db import transaction
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -105,6 +106,12 @@ def http_error(request, exc: HttpError):
     if hasattr(request, "oms_nul_field"):
         return _error(request, 422, "validation_error", NUL_REFUSED, request.oms_nul_field)
     return _error(request, exc.status_code, "http_error", str(exc))
+
+
+@api.exception_handler(RequestDataTooBig)
+def request_too_large(request, exc):
+    # A body over DATA_UPLOAD_MAX_MEMORY_SIZE (a large CSV import, say) is the caller's to shrink, not a 500.
+    return _error(request, 413, "request_too_large", "The request body is too large.")
 
 
 @api.exception_handler(Exception)

@@ -153,3 +153,10 @@ def test_import_through_the_api(client, ada, prison_a):
     assert (
         bad.status_code == 422 and bad.json()["code"] == "facilities.import_bad_header" and bad.json()["field"] == "csv"
     )
+
+
+def test_a_body_over_the_request_limit_is_413_not_a_server_error(client, ada, prison_a):
+    text = "parent_key,code,kind,name\n" + "".join(f",U{n},unit,{'x' * 150}\n" for n in range(20_000))
+    response = post(client, f"{BASE}/sites/{prison_a.public_id}/locations/import", {"csv": text}, bearer(ada))
+    assert response.status_code == 413 and response.json()["code"] == "request_too_large"
+    assert not Location.objects.filter(site=prison_a).exists()

@@ -206,3 +206,25 @@ def test_export_downloads_the_import_format(client, charlie, prison_a, estate_a)
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     lines = response.content.decode().splitlines()
     assert lines[0].startswith("parent_key,code,kind") and len(lines) == len(estate_a) + 1
+
+
+def test_an_oversized_or_non_csv_upload_is_refused(client, ada, prison_a, monkeypatch):
+    from oms.facilities import rules
+
+    login_verified(client, ada)
+    url = reverse("facilities:import", args=[prison_a.public_id])
+    wrong = client.post(url, {"file": SimpleUploadedFile("tree.xlsx", b"parent_key,code,kind\n,A,unit\n")})
+    assert wrong.status_code == 422 and "must be a CSV file" in wrong.content.decode()
+    monkeypatch.setattr(rules, "MAX_IMPORT_BYTES", 1000)
+    big = SimpleUploadedFile("tree.csv", b"parent_key,code,kind\n" + b",A,unit\n" * 200)
+    response = client.post(url, {"file": big})
+    assert response.status_code == 422 and "The file is too large" in response.content.decode()
+    assert not Location.objects.filter(site=prison_a).exists()
+
+
+def test_the_import_page_refuses_a_post_without_the_csrf_token(ada, prison_a):
+    from django.test import Client
+
+    client = login_verified(Client(enforce_csrf_checks=True), ada)
+    response = client.post(reverse("facilities:import", args=[prison_a.public_id]), {"csv_text": ",A,unit"})
+    assert response.status_code == 403

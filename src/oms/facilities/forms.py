@@ -144,17 +144,25 @@ class ImportForm(forms.Form):
         label="Check only: report problems without creating anything", required=False, initial=True
     )
 
+    def __init__(self, *args, too_large: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.too_large = too_large
+
     def clean(self):
         data = super().clean()
         upload = data.get("file")
-        if upload is not None:
-            if upload.size > rules.MAX_IMPORT_BYTES:
+        if self.too_large:
+            self.add_error("file", f"The file is too large: the limit is {rules.MAX_IMPORT_BYTES // 1_000_000} MB")
+        elif upload is not None:
+            if not upload.name.lower().endswith((".csv", ".txt")):
+                self.add_error("file", "The selected file must be a CSV file")
+            elif upload.size > rules.MAX_IMPORT_BYTES:
                 self.add_error("file", f"The file is too large: the limit is {rules.MAX_IMPORT_BYTES // 1_000_000} MB")
-                return data
-            try:
-                data["text"] = rules.decode_csv_bytes(upload.read())
-            except ValueError as error:
-                self.add_error("file", str(error))
+            else:
+                try:
+                    data["text"] = rules.decode_csv_bytes(upload.read())
+                except ValueError as error:
+                    self.add_error("file", str(error))
         elif (data.get("csv_text") or "").strip():
             data["text"] = data["csv_text"]
         elif not self.errors:

@@ -144,7 +144,7 @@ def site_tree(actor: Actor, site: Site, *, under: Location | None = None) -> lis
         nodes[row.pk] = TreeNode(
             location=row,
             parent_public_id=parent_row.public_id if parent_row else _parent_public_id(row, under),
-            usable=row.active and not blocked,
+            usable=rules.is_usable(active=row.active, ancestors_active=not blocked),
             inherited_from=blocked,
         )
     for node in nodes.values():

@@ -5,10 +5,12 @@ and the services refuse anyway). URLs carry only public ids."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from oms.core.errors import Conflict, NotFound, RuleViolation
 from oms.facilities import forms, queries, rules, services
@@ -233,12 +235,43 @@ def reactivate_location(request, location_id):
     )
 
 
+class _CsvSizeLimit(FileUploadHandler):
+    """Stops reading an upload as soon as it passes the import limit (FILE-1: enforced while
+    streaming, so an oversized file is never held in memory or on disk)."""
+
+    def __init__(self, request=None):
+        super().__init__(request)
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > rules.MAX_IMPORT_BYTES:
+            self.request.oms_upload_too_large = True
+            raise StopUpload(connection_reset=False)
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+@csrf_exempt  # the upload handler must be installed before CSRF reads the body; checked just below
 @page(MANAGE)
 def import_locations(request, site_id):
+    request.upload_handlers.insert(0, _CsvSizeLimit(request))
+    return _import_locations(request, site_id)
+
+
+@csrf_protect
+def _import_locations(request, site_id):
     """Import a location tree from an uploaded or pasted CSV; shows the report of rejected rows."""
     actor = request.actor
     the_site = queries.get_site(actor, site_id, permission=MANAGE)
-    form = forms.ImportForm(_posted(request), request.FILES if request.method == "POST" else None)
+    form = forms.ImportForm(
+        _posted(request),
+        request.FILES if request.method == "POST" else None,
+        # csrf_protect has read the body by now, so the size limit has already had its say.
+        too_large=getattr(request, "oms_upload_too_large", False),
+    )
     report = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
