@@ -1,4 +1,5 @@
-"""The benchmark suite: load a population (B9), search it (B4), verify an audit chain (B10).
+"""The benchmark suite: load a population (B9), search it (B4), record a movement window and read the
+roll of a 10,000-bed facility (B5), verify an audit chain (B10).
 
 The suite writes synthetic data, so it runs only against a database holding no people: the ``bench``
 command gives it a database of its own (see ``oms.bench.database`` and docs/benchmarks.md).
@@ -14,12 +15,12 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from oms.bench import b4_search, b9_bulk_load
+from oms.bench import b4_search, b5_movements, b5_roll, b9_bulk_load
 from oms.core import clock
 from oms.core.errors import Conflict
 from oms.people.models import Person
 
-ALL = ("B4", "B9", "B10")
+ALL = ("B4", "B5", "B9", "B10")
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,22 @@ def run_suite(
         for line in _b4_lines(b4):
             log(line)
 
+    if "B5" in only:
+        log("B5: a movement window recorded through the batch path vs a raw insert of the same rows...")
+        moves = b5_movements.run(tier)
+        log(_b5_movements_line(moves))
+        # The 10,000-bed facility is the 1m tier's; CI's small tier reads a 2,000-bed one to stay quick.
+        beds = None if tier == "1m" else 2_000
+        log(f"B5: the live roll of a {beds or 10_000:,}-bed facility vs one raw SQL statement...")
+        roll = b5_roll.run(tier, beds=beds)
+        log(_b5_roll_line(roll))
+        results["benchmarks"]["B5"] = {
+            "benchmark": "B5",
+            "movements": moves,
+            "roll": roll,
+            "meets_target": moves["meets_target"] and roll["meets_target"],
+        }
+
     if "B10" in only:
         try:
             b10_audit = importlib.import_module("oms.bench.b10_audit")
@@ -158,6 +175,23 @@ def _b4_lines(b4: dict) -> list[str]:
         f" {_verdict(brute['meets_target'])}{'' if brute['binding'] else ' (binding at 1M only)'}"
     )
     return lines
+
+
+def _b5_movements_line(b5: dict) -> str:
+    return (
+        f"B5 movements: {b5['movements']:,} in one window; OMS {b5['oms_seconds']} s vs raw {b5['raw_seconds']} s"
+        f" = {b5['ratio_to_raw']}x of raw (target >= {b5['target_ratio']}x;"
+        f" < {b5['target_seconds']} s{'' if b5['seconds_target_binding'] else ', binding on PostgreSQL'})"
+        f" {_verdict(b5['meets_target'])}"
+    )
+
+
+def _b5_roll_line(b5: dict) -> str:
+    return (
+        f"B5 roll: {b5['beds']:,} beds, {b5['population']:,} on the roll; OMS p50 {b5['oms']['p50_ms']} ms"
+        f" p99 {b5['oms']['p99_ms']} ms | raw SQL p50 {b5['raw_sql']['p50_ms']} ms p99 {b5['raw_sql']['p99_ms']} ms"
+        f" | same totals {b5['same_totals']} | target p99 < {b5['target_ms']} ms {_verdict(b5['meets_target'])}"
+    )
 
 
 def _b10_line(b10: dict) -> str:

@@ -1,4 +1,4 @@
-"""``oms bench --tier small|1m [--output FILE] [--only B4,B9,B10] [--people N]``: the benchmark suite.
+"""``oms bench --tier small|1m [--output FILE] [--only B4,B5,B9,B10] [--people N]``: the benchmark suite.
 
 The command never benchmarks the configured database: it prepares the bench's own database
 (``OMS_BENCH_DATABASE_URL``, or a temporary SQLite file), then runs the suite in a child process
@@ -28,7 +28,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--tier", choices=sorted(runner.TIERS), default="small")
         parser.add_argument("--output", help="write the JSON results to this file (default var/bench-<tier>.json)")
-        parser.add_argument("--only", default=",".join(runner.ALL), help="comma-separated: B4,B9,B10")
+        parser.add_argument("--only", default=",".join(runner.ALL), help="comma-separated: B4,B5,B9,B10")
         parser.add_argument("--people", type=int, help="override the tier's population (for quick checks)")
 
     def handle(self, *args, **options):
