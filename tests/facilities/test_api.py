@@ -160,3 +160,14 @@ def test_a_body_over_the_request_limit_is_413_not_a_server_error(client, ada, pr
     response = post(client, f"{BASE}/sites/{prison_a.public_id}/locations/import", {"csv": text}, bearer(ada))
     assert response.status_code == 413 and response.json()["code"] == "request_too_large"
     assert not Location.objects.filter(site=prison_a).exists()
+
+
+def test_a_retried_create_with_the_same_idempotency_key_creates_once(client, ada, prison_a):
+    auth = {**bearer(ada), "HTTP_IDEMPOTENCY_KEY": "add-unit-k-1"}
+    url = f"{BASE}/sites/{prison_a.public_id}/locations"
+    first = post(client, url, {"kind": "unit", "code": "K"}, auth)
+    again = post(client, url, {"kind": "unit", "code": "K"}, auth)
+    assert first.status_code == again.status_code == 201 and first.json()["id"] == again.json()["id"]
+    assert Location.objects.filter(site=prison_a, key="K").count() == 1
+    reused = post(client, url, {"kind": "unit", "code": "L"}, auth)
+    assert reused.status_code == 409 and reused.json()["code"] == "idempotency.key_reused"

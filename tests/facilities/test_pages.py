@@ -228,3 +228,12 @@ def test_the_import_page_refuses_a_post_without_the_csrf_token(ada, prison_a):
     client = login_verified(Client(enforce_csrf_checks=True), ada)
     response = client.post(reverse("facilities:import", args=[prison_a.public_id]), {"csv_text": ",A,unit"})
     assert response.status_code == 403
+
+
+def test_a_very_large_site_asks_for_a_unit(client, ada, prison_a, estate_a, monkeypatch):
+    from oms.facilities import views
+
+    monkeypatch.setattr(views, "TREE_PAGE_LIMIT", 5)
+    html = login_verified(client, ada).get(reverse("facilities:site", args=[prison_a.public_id])).content.decode()
+    assert "too many locations to show at once" in html
+    assert f"loc-{estate_a['A'].public_id}" in html and f"loc-{estate_a['A-1'].public_id}" not in html

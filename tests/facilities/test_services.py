@@ -335,3 +335,21 @@ def test_keys_sort_so_each_subtree_stays_together(ada_actor, prison_a):
     _create(ada_actor, prison_a, wing1, kind="cell", code="01")
     keys = [n.location.key for n in queries.site_tree(ada_actor, prison_a)]
     assert keys == ["A", "A-1", "A-1-01", "A-10"]
+
+
+def test_the_custody_test_estate_satisfies_every_estate_rule(prison_a):
+    """tests/custody/factories.make_estate writes rows directly; the trees it makes must be ones the
+    services would accept, so custody tests and estate behaviour agree."""
+    from oms.facilities import rules
+    from tests.custody.factories import make_estate
+
+    made = make_estate(prison_a, units=2, wings=2, landings=2, cells=2, beds_per_cell=3)
+    for location in made.values():
+        parent_kind = location.parent.kind if location.parent_id else None
+        assert rules.may_sit_under(location.kind, parent_kind), location.key
+        attrs = rules.LocationAttributes(
+            kind=location.kind, **{f: getattr(location, f) for f in services.EDITABLE_FIELDS}
+        )
+        assert rules.attribute_problems(attrs) == [], location.key
+        assert rules.code_problem(location.code) is None
+    assert queries.bookable_beds(prison_a).count() == 2 * 2 * 2 * 2 * 3

@@ -8,6 +8,7 @@ import uuid
 
 from ninja import Router, Status
 
+from oms.core.idempotency import run_once
 from oms.facilities import queries, services
 from oms.facilities.models import Location, Site
 from oms.facilities.schemas import (
@@ -103,11 +104,24 @@ def site_locations(request, site_id: uuid.UUID):
     return Status(200, {"site": site_out(site), "items": items, "count": len(items)})
 
 
-@router.post("/sites/{site_id}/locations", response={201: LocationOut, **ERRORS}, summary="Add a location")
+@router.post(
+    "/sites/{site_id}/locations",
+    response={201: LocationOut, **ERRORS},
+    summary="Add a location (Idempotency-Key supported)",
+)
 @api("facilities.manage_locations")
 def create_location(request, site_id: uuid.UUID, payload: LocationCreateIn):
-    location = services.create_location(request.actor, site_id=site_id, **payload.model_dump())
-    return Status(201, _one(location))
+    def do_create():
+        return 201, _one(services.create_location(request.actor, site_id=site_id, **payload.model_dump()))
+
+    status, body = run_once(
+        request.actor,
+        key=request.headers.get("Idempotency-Key"),
+        scope=f"POST /api/v1/facilities/sites/{site_id}/locations",
+        payload=payload.model_dump(mode="json"),
+        create=do_create,
+    )
+    return Status(status, body)
 
 
 @router.post(
