@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Sum, Value
+from django.db.models import Count, Exists, F, FilteredRelation, IntegerField, OuterRef, Q, Sum, Value
 from django.db.models.functions import Cast, Coalesce, StrIndex, Substr
 
 from oms.core import clock
@@ -126,19 +126,30 @@ def _units(site: Site) -> list[Location]:
 
 
 def _capacity_by_unit(site: Site) -> dict[int, dict]:
-    active_cell = Q(kind=Location.Kind.CELL, active=True)
-    rows = (
-        Location.objects.filter(site=site, residential=True, kind__in=(Location.Kind.CELL, Location.Kind.BED))
+    cells = (
+        Location.objects.filter(site=site, kind=Location.Kind.CELL, residential=True)
         .annotate(unit_pk=_unit_pk("path"))
         .values("unit_pk")
         .annotate(
-            certified=Coalesce(Sum("certified_capacity", filter=active_cell), 0),
-            working=Coalesce(Sum("working_capacity", filter=active_cell), 0),
-            closed_cells=Coalesce(Sum("certified_capacity", filter=Q(kind=Location.Kind.CELL, active=False)), 0),
-            closed_beds=Count("id", filter=Q(kind=Location.Kind.BED, active=False, parent__active=True)),
+            certified=Coalesce(Sum("certified_capacity", filter=Q(active=True)), 0),
+            working=Coalesce(Sum("working_capacity", filter=Q(active=True)), 0),
+            closed_cells=Coalesce(Sum("certified_capacity", filter=Q(active=False)), 0),
         )
+        .order_by()
     )
-    return {row["unit_pk"]: row for row in rows}
+    by_unit = {row["unit_pk"]: {**row, "closed_beds": 0} for row in cells}
+    # Inactive beds are few: found through the (site, kind, active) index, not by scanning every bed.
+    closed_beds = (
+        Location.objects.filter(site=site, kind=Location.Kind.BED, active=False, parent__active=True)
+        .annotate(unit_pk=_unit_pk("path"))
+        .values("unit_pk")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in closed_beds:
+        by_unit.setdefault(row["unit_pk"], {"certified": 0, "working": 0, "closed_cells": 0, "closed_beds": 0})
+        by_unit[row["unit_pk"]]["closed_beds"] = row["n"]
+    return by_unit
 
 
 _IN = CustodyEpisode.InOut.IN
@@ -154,7 +165,7 @@ def _housed_by_unit(site: Site) -> dict[int, dict]:
             episode__status=CustodyEpisode.Status.ACTIVE,
             episode__site=site,
         )
-        .annotate(unit_pk=_unit_pk("bed__path"))
+        .annotate(unit_pk=_unit_pk("cell__path"))
         .values("unit_pk")
         .annotate(
             beds_in_use=Count("id"),
@@ -162,24 +173,23 @@ def _housed_by_unit(site: Site) -> dict[int, dict]:
             outside=Count("id", filter=Q(episode__in_out=_OUT)),
             internal=Count("id", filter=Q(episode__in_out=_IN) & _at_non_residential),
         )
+        .order_by()
     )
     return {row["unit_pk"]: row for row in rows}
 
 
-def _facility_people(site: Site) -> dict:
+def _unhoused(site: Site) -> dict:
+    """People on the roll without an open bed, through an anti-join (they are few): in reception,
+    unallocated, or outside before being housed. Everyone else is counted by ``_housed_by_unit``."""
     housed = BedAssignment.objects.filter(episode=OuterRef("pk"), ended_at__isnull=True)
-    in_ = Q(in_out=_IN)
-    unhoused = Q(has_bed=False)
-    non_res = Q(current_location__isnull=False, current_location__residential=False)
     return (
         CustodyEpisode.objects.filter(site=site, status=CustodyEpisode.Status.ACTIVE, in_out__in=(_IN, _OUT))
-        .annotate(has_bed=Exists(housed))
+        .filter(~Exists(housed))
         .aggregate(
-            population=Count("id"),
+            total=Count("id"),
             outside=Count("id", filter=Q(in_out=_OUT)),
-            internal=Count("id", filter=in_ & Q(has_bed=True) & non_res),
-            reception_count=Count("id", filter=in_ & unhoused & Q(in_reception=True)),
-            unallocated_count=Count("id", filter=in_ & unhoused & Q(in_reception=False)),
+            reception_count=Count("id", filter=Q(in_out=_IN, in_reception=True)),
+            unallocated_count=Count("id", filter=Q(in_out=_IN, in_reception=False)),
         )
     )
 
@@ -214,99 +224,129 @@ def _today_movements(site: Site, since: dt.datetime) -> tuple[int, int]:
 def _en_route_in(site: Site) -> list[dict]:
     rows = (
         Movement.objects.filter(to_site=site, kind=Movement.Kind.TRANSFER, status=Movement.Status.EN_ROUTE)
-        .select_related("person", "site")
         .order_by("occurred_at", "id")
+        .values(
+            "person__public_id",
+            "person__family_name",
+            "person__given_name",
+            "person__system_number",
+            "site__name",
+            "escort",
+            "occurred_at",
+        )
     )
     return [
         {
-            "person_id": str(m.person.public_id),
-            "name": _name(m.person),
-            "system_number": m.person.system_number,
-            "from_site": m.site.name,
-            "escort": m.escort,
-            "since": m.occurred_at,
+            "person_id": str(m["person__public_id"]),
+            "name": _name(m["person__family_name"], m["person__given_name"]),
+            "system_number": m["person__system_number"],
+            "from_site": m["site__name"],
+            "escort": m["escort"],
+            "since": m["occurred_at"],
         }
         for m in rows
     ]
 
 
-def _name(person) -> str:
-    return f"{person.family_name.upper()}, {person.given_name}"
+def _name(family: str, given: str) -> str:
+    return f"{family.upper()}, {given}"
 
 
-def _open_out_movements(episode_ids: list[int]) -> dict[int, Movement]:
+def _open_out_movements(episode_ids: list[int]) -> dict[int, dict]:
     """The latest out movement of each episode that is out (the one its return will close)."""
     if not episode_ids:
         return {}
-    latest: dict[int, Movement] = {}
+    latest: dict[int, dict] = {}
     rows = (
         Movement.objects.filter(
             episode_id__in=episode_ids,
             direction=Movement.Direction.OUT,
             status__in=(Movement.Status.COMPLETED, Movement.Status.EN_ROUTE),
         )
-        .only("episode_id", "kind", "destination", "escort", "occurred_at", "to_location_id", "to_site_id")
         .order_by("occurred_at", "id")
+        .values("episode_id", "kind", "destination", "escort", "occurred_at")
     )
     for movement in rows:  # ordered oldest first: the last one seen per episode is the open one
-        latest[movement.episode_id] = movement
+        latest[movement["episode_id"]] = movement
     return latest
 
 
-def _people(assignments_or_episodes, units_by_pk: dict[int, Location]) -> list[PersonOnRoll]:
-    """Turn (episode, assignment or None) pairs into named rows, with where each person away is."""
-    pairs = list(assignments_or_episodes)
-    away_ids = [e.pk for e, _ in pairs if e.in_out == _OUT]
-    movements = _open_out_movements(away_ids)
+# The columns a named row needs, read as plain values (no model instances: the roll lists hundreds).
+_PERSON_COLUMNS = {
+    "episode_id": "id",
+    "in_out": "in_out",
+    "booking_number": "booking_number",
+    "person_pk": "person_id",
+    "person_public_id": "person__public_id",
+    "family": "person__family_name",
+    "given": "person__given_name",
+    "system_number": "person__system_number",
+    "location_name": "current_location__name",
+    "location_key": "current_location__key",
+    "location_residential": "current_location__residential",
+}
+_KINDS = dict(Movement.Kind.choices)
+
+
+def _people(rows: list[dict], units_by_pk: dict[int, Location]) -> list[PersonOnRoll]:
+    """Named rows with where each person away is: the open out movement for people outside, the
+    non-residential location for people inside but away from their cell."""
+    movements = _open_out_movements([r["episode_id"] for r in rows if r["in_out"] == _OUT])
     people = []
-    for episode, assignment in pairs:
-        location = episode.current_location
-        movement = movements.get(episode.pk)
-        if episode.in_out == _OUT:
+    for row in rows:
+        movement = movements.get(row["episode_id"]) if row["in_out"] == _OUT else None
+        escort, since, kind_code = "", None, ""
+        if row["in_out"] == _OUT:
             status = OUTSIDE
-            kind = movement.get_kind_display() if movement else "Out"
-            where = f"{kind}: {movement.destination}" if movement and movement.destination else kind
-        elif location is not None and not location.residential:
-            status, where = INTERNAL, location.name or location.key
+            kind = _KINDS.get(movement["kind"], "Out") if movement else "Out"
+            where = f"{kind}: {movement['destination']}" if movement and movement["destination"] else kind
+            if movement:
+                escort, since, kind_code = movement["escort"], movement["occurred_at"], movement["kind"]
+        elif row["location_residential"] is False:
+            status, where = INTERNAL, row["location_name"] or row["location_key"]
         else:
             status, where = IN_CELL, ""
         unit_key = ""
-        if assignment is not None:
-            unit = units_by_pk.get(int(assignment.bed.path.strip("/").split("/")[0]))
+        if row.get("cell_path"):
+            unit = units_by_pk.get(int(row["cell_path"].strip("/").split("/")[0]))
             unit_key = unit.key if unit else ""
         people.append(
             PersonOnRoll(
-                person_id=str(episode.person.public_id),
-                person_pk=episode.person_id,
-                name=_name(episode.person),
-                system_number=episode.person.system_number,
-                booking_number=episode.booking_number,
+                person_id=str(row["person_public_id"]),
+                person_pk=row["person_pk"],
+                name=_name(row["family"], row["given"]),
+                system_number=row["system_number"],
+                booking_number=row["booking_number"],
                 unit_key=unit_key,
-                cell=assignment.cell.key if assignment else "",
-                bed=assignment.bed.key if assignment else "",
+                cell=row.get("cell_key") or "",
+                bed=row.get("bed_key") or "",
                 status=status,
                 where=where,
-                movement_kind=movement.kind if movement and status == OUTSIDE else "",
-                escort=movement.escort if movement and status == OUTSIDE else "",
-                since=movement.occurred_at if movement and status == OUTSIDE else None,
+                movement_kind=kind_code,
+                escort=escort,
+                since=since,
             )
         )
     return sorted(people, key=lambda p: (p.cell or "~", p.name))
 
 
 def _away(site: Site, units_by_pk: dict[int, Location]) -> list[PersonOnRoll]:
-    episodes = list(
+    """Everyone on the roll who is not in their cell, with their bed when they have one (one query,
+    plus the open out movements of the people outside)."""
+    rows = list(
         CustodyEpisode.objects.filter(site=site, status=CustodyEpisode.Status.ACTIVE)
         .filter(Q(in_out=_OUT) | Q(in_out=_IN, current_location__residential=False))
-        .select_related("person", "current_location")
+        .annotate(open_bed=FilteredRelation("bed_assignments", condition=Q(bed_assignments__ended_at__isnull=True)))
+        .order_by()
+        .values(
+            *[column for alias, column in _PERSON_COLUMNS.items() if alias == column],
+            bed_key=F("open_bed__bed__key"),
+            cell_key=F("open_bed__cell__key"),
+            cell_path=F("open_bed__cell__path"),
+            **{alias: F(column) for alias, column in _PERSON_COLUMNS.items() if alias != column},
+        )
     )
-    assignments = {
-        a.episode_id: a
-        for a in BedAssignment.objects.filter(
-            episode__in=[e.pk for e in episodes], ended_at__isnull=True
-        ).select_related("bed", "cell")
-    }
-    return _people(((e, assignments.get(e.pk)) for e in episodes), units_by_pk)
+    return _people(rows, units_by_pk)
 
 
 def site_roll(site: Site) -> FacilityRoll:
@@ -338,13 +378,15 @@ def site_roll(site: Site) -> FacilityRoll:
         )
         for name in ("certified_capacity", "working_capacity", "beds_in_use", "vacancies", "out_of_order", "in_cell"):
             setattr(totals, name, getattr(totals, name) + getattr(figures, name))
-    people = _facility_people(site)
-    totals.population = people["population"]
-    totals.out_outside = people["outside"]
-    totals.out_internal = people["internal"]
+    # Everyone on the roll either holds an open bed here (counted per unit) or does not (counted once).
+    unhoused = _unhoused(site)
+    housed_rows = list(housed.values())
+    totals.population = sum(row["population"] for row in housed_rows) + unhoused["total"]
+    totals.out_outside = sum(row["outside"] for row in housed_rows) + unhoused["outside"]
+    totals.out_internal = sum(row["internal"] for row in housed_rows)
     totals.out = totals.out_outside + totals.out_internal
-    totals.in_reception = people["reception_count"]
-    totals.unallocated = people["unallocated_count"]
+    totals.in_reception = unhoused["reception_count"]
+    totals.unallocated = unhoused["unallocated_count"]
     en_route = _en_route_in(site)
     totals.en_route = len(en_route)
     arrived, left = _today_movements(site, local_day_start(now, site.time_zone))
@@ -381,19 +423,21 @@ def unit_in_site(site: Site, unit_id) -> Location:
 
 def unit_people(site: Site, unit: Location) -> list[PersonOnRoll]:
     """Everyone on the unit's roll (housed in one of its beds), in cell or away, by name."""
-    assignments = (
+    # episode_id is the assignment's own column; the rest are read through the episode.
+    columns = {alias: F(f"episode__{column}") for alias, column in _PERSON_COLUMNS.items() if alias != "episode_id"}
+    rows = list(
         BedAssignment.objects.filter(
             site=site,
             ended_at__isnull=True,
             episode__status=CustodyEpisode.Status.ACTIVE,
             episode__site=site,
             episode__in_out__in=(_IN, _OUT),
-            bed__path__startswith=unit.path,
+            cell__path__startswith=unit.path,
         )
-        .select_related("episode__person", "episode__current_location", "bed", "cell")
         .order_by()
+        .values("episode_id", bed_key=F("bed__key"), cell_key=F("cell__key"), cell_path=F("cell__path"), **columns)
     )
-    return _people(((a.episode, a) for a in assignments), {unit.pk: unit})
+    return _people(rows, {unit.pk: unit})
 
 
 def site_unit_roll(site: Site, unit: Location) -> UnitRoll:
