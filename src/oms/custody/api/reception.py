@@ -5,8 +5,6 @@ callers holding custody.view_screening_health (``null`` otherwise, with ``health
 A possible duplicate person answers 409 with the candidates, as the person API does.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import uuid
 from typing import Annotated, Literal

@@ -151,7 +151,7 @@ class ReleaseCheck:
         return {"code": self.code, "passed": self.passed, "message": self.message, "overridable": self.overridable}
 
 
-def _money(minor: int) -> str:
+def format_money(minor: int) -> str:
     sign = "-" if minor < 0 else ""
     return f"{sign}{abs(minor) // 100}.{abs(minor) % 100:02d}"
 
@@ -219,7 +219,7 @@ def release_checks(facts: ReleaseFacts) -> list[ReleaseCheck]:
             ReleaseCheck(
                 "cash",
                 False,
-                f"Cash balance is {_money(facts.cash_balance_minor)}, not zero. Return the cash held.",
+                f"Cash balance is {format_money(facts.cash_balance_minor)}, not zero. Return the cash held.",
                 True,
             )
         )

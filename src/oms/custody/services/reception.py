@@ -160,6 +160,15 @@ def _currency(value: str) -> str:
     return value
 
 
+def _row_id(value) -> int:
+    """A row id from a URL; one that cannot exist (not a 64-bit id) must not reach the database."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return 0
+    return number if 0 < number < 2**62 else 0
+
+
 def _with_people_edit(actor: Actor) -> Actor:
     """The actor, lent ``people.edit`` for one call into the people services. Reception is what brings
     a person into the site's scope and records the legal status the warrant states, so custody.receive
@@ -564,7 +573,7 @@ def end_lawful_authority(
     what allows a release). Audited ``custody.authority_ended`` with the reason."""
     episode = _episode_for_intake(actor, episode_id)
     reason = _text(reason, "reason", max_length=500, required="Enter why the authority ends")
-    row = LawfulAuthority.objects.filter(episode=episode, pk=authority_id).first()
+    row = LawfulAuthority.objects.filter(episode=episode, pk=_row_id(authority_id)).first()
     if row is None:
         raise NotFound("Authority not found.", code="custody.authority_not_found", field="authority")
     if row.ended_on is not None:
@@ -627,7 +636,7 @@ def close_property_item(actor: Actor, *, episode_id, item_id: int, outcome: str,
         max_length=500,
         required="Enter how and why the item was disposed of" if outcome == PropertyItem.Status.DISPOSED else "",
     )
-    row = PropertyItem.objects.select_for_update().filter(episode=episode, pk=item_id).first()
+    row = PropertyItem.objects.select_for_update().filter(episode=episode, pk=_row_id(item_id)).first()
     if row is None:
         raise NotFound("Property item not found.", code="custody.property_not_found", field="item")
     if row.closed_at is not None:
