@@ -86,6 +86,7 @@ A-1-06,2,bed,,,
 A-1,07,bed,,,
 ,RECP,reception,,,
 a,2,wing,,,,extra
+a,3,wing,,,,,
 """
 
 
@@ -93,7 +94,7 @@ def test_bad_rows_are_reported_with_row_column_and_reason_and_good_rows_created(
     Location.objects.create(site=prison_a, kind="reception", code="RECP", key="RECP", residential=False)
     report = _import(ada_actor, prison_a, BAD)
     rejected = {r.row: (r.column, r.reason) for r in report.rejected}
-    assert report.rows_read == 19
+    assert report.rows_read == 20
     assert rejected[6][0] == "working_capacity" and "maximum" in rejected[6][1]
     assert rejected[7][0] == "parent_key" and "A-1-02 (row 6) was rejected" in rejected[7][1]
     assert rejected[8] == ("accessible", "accessible must be yes or no, not 'perhaps'")
@@ -108,15 +109,15 @@ def test_bad_rows_are_reported_with_row_column_and_reason_and_good_rows_created(
     assert rejected[18][0] == "kind" and "A bed cannot go under a wing" in rejected[18][1]
     assert rejected[19][0] == "code" and "already exists" in rejected[19][1]
     assert rejected[20][0] == "" and "7 values" in rejected[20][1]
-    assert report.created == 19 - len(rejected) == 5
+    assert report.created == 20 - len(rejected) == 6
     created = set(Location.objects.filter(site=prison_a).values_list("key", flat=True))
-    assert created == {"RECP", "A", "A-1", "A-1-01", "A-1-01-1", "A-1-05"}
+    assert created == {"RECP", "A", "A-1", "A-1-01", "A-1-01-1", "A-1-05", "A-3"}  # trailing empty cells are harmless
     assert [r.row for r in report.rejected] == sorted(r.row for r in report.rejected)
 
 
 def test_a_dry_run_reports_the_same_and_writes_nothing(ada_actor, prison_a):
     report = _import(ada_actor, prison_a, BAD, dry_run=True)
-    assert report.dry_run and report.created == 6 and len(report.rejected) == 13  # RECP is new here
+    assert report.dry_run and report.created == 7 and len(report.rejected) == 13  # RECP is new here
     assert not Location.objects.filter(site=prison_a).exists()
     assert not AuditEvent.objects.filter(action="facilities.locations_imported").exists()
 

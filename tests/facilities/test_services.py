@@ -86,7 +86,6 @@ def test_cells_may_hang_off_a_wing_or_unit_and_non_residential_places_off_the_to
         ),
         ({"kind": "landing", "code": "9", "in_count": False}, "facilities.in_count_units_only", "in_count"),
         ({"kind": "landing", "code": "9", "security_level": "extreme"}, "facilities.invalid_choice", "security_level"),
-        ({"kind": "cell", "code": "9", "colour": "red"}, "facilities.unknown_field", "colour"),
     ],
 )
 def test_bad_input_is_refused_with_the_field_named(ada_actor, prison_a, estate_a, fields, error, field):

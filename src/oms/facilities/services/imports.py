@@ -129,7 +129,8 @@ def import_locations(
         if progress and done % BATCH == 0:
             progress("checked", done, len(rows))
         key = keys_by_row[number]
-        if len(values) > len(header):
+        if any(v.strip() for v in values[len(header) :]):
+            # Trailing empty cells (a spreadsheet's stray commas) are harmless; values are not.
             reject(number, "", f"The row has {len(values)} values but the header names {len(header)} columns", key)
             continue
         parsed, problem = rules.parse_csv_row(dict(zip(header, values, strict=False)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import asdict, replace
 
 from django.db import IntegrityError, transaction
@@ -74,19 +75,35 @@ def _check_version(location: Location, version: int | None) -> None:
 def create_location(
     actor: Actor,
     *,
-    site_id,
-    parent_id=None,
+    site_id: uuid.UUID | str,
+    parent_id: uuid.UUID | str | None = None,
     kind: str,
     code: str,
-    **attributes,
+    name: str = "",
+    security_level: str = "",
+    sex: str = "any",
+    accessible: bool = False,
+    specialist_type: str = "",
+    in_count: bool = True,
+    certified_capacity: int = 0,
+    working_capacity: int = 0,
+    maximum_capacity: int = 0,
 ) -> Location:
     """Add a location under ``parent_id`` (or at the top of the site). Permission:
     facilities.manage_locations at the site. The kind must be allowed under the parent's kind
     (``rules.ALLOWED_CHILDREN``) and the key (parent's key + code) unused in the site, else
     RuleViolation / Conflict naming the field. Audited as ``facilities.location_created``."""
-    unknown = sorted(set(attributes) - set(EDITABLE_FIELDS))
-    if unknown:
-        raise RuleViolation(f"Unknown field: {unknown[0]}.", code="facilities.unknown_field", field=unknown[0])
+    attributes = {
+        "name": name,
+        "security_level": security_level,
+        "sex": sex,
+        "accessible": accessible,
+        "specialist_type": specialist_type,
+        "in_count": in_count,
+        "certified_capacity": certified_capacity,
+        "working_capacity": working_capacity,
+        "maximum_capacity": maximum_capacity,
+    }
     site = queries.get_site(actor, site_id, permission=MANAGE)
     parent = None
     if parent_id:
