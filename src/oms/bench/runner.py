@@ -97,10 +97,12 @@ def run_suite(
 
     if "B5" in only:
         log("B5: a movement window recorded through the batch path vs a raw insert of the same rows...")
-        moves = b5_movements.run(tier)
+        # A ``people`` override (quick checks, tests) shrinks B5 with the rest of the suite.
+        small = people is not None
+        moves = b5_movements.run(tier, people=min(population, 200), movements=50) if small else b5_movements.run(tier)
         log(_b5_movements_line(moves))
         # The 10,000-bed facility is the 1m tier's; CI's small tier reads a 2,000-bed one to stay quick.
-        beds = None if tier == "1m" else 2_000
+        beds = 200 if small else None if tier == "1m" else 2_000
         log(f"B5: the live roll of a {beds or 10_000:,}-bed facility vs one raw SQL statement...")
         roll = b5_roll.run(tier, beds=beds)
         log(_b5_roll_line(roll))
