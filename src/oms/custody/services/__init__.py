@@ -32,6 +32,7 @@ from oms.custody.services.counts import update_count_time as update_count_time  
 from oms.custody.services.movements import BatchRejected as BatchRejected  # noqa: E402
 from oms.custody.services.movements import KeepApartConflict as KeepApartConflict  # noqa: E402
 from oms.custody.services.movements import cancel_movement as cancel_movement  # noqa: E402
+from oms.custody.services.movements import carry_out_movement as carry_out_movement  # noqa: E402
 from oms.custody.services.movements import receive_transfer as receive_transfer  # noqa: E402
 from oms.custody.services.movements import record_internal as record_internal  # noqa: E402
 from oms.custody.services.movements import record_internal_return as record_internal_return  # noqa: E402
