@@ -202,23 +202,20 @@ def _today_movements(site: Site, since: dt.datetime) -> tuple[int, int]:
     """People who joined and left the roll since local midnight, counted once each. A transfer is
     received as an IN row at the receiving site (the sender's row keeps the time it left), and a
     transfer sent leaves the roll at once (the person is en route on the receiver's roll)."""
-    arrivals = Movement.objects.filter(
-        site=site,
-        direction=Movement.Direction.IN,
-        kind__in=_ARRIVING_KINDS,
-        status=Movement.Status.COMPLETED,
-        occurred_at__gte=since,
-    )
-    departures = Movement.objects.filter(
-        site=site,
+    arrived = Q(direction=Movement.Direction.IN, kind__in=_ARRIVING_KINDS, status=Movement.Status.COMPLETED)
+    left = Q(
         direction=Movement.Direction.OUT,
         kind__in=_LEAVING_KINDS,
         status__in=(Movement.Status.COMPLETED, Movement.Status.EN_ROUTE),
-        occurred_at__gte=since,
-    ).exclude(to_site=site)
-    arrived = arrivals.aggregate(n=Count("person", distinct=True))["n"]
-    left = departures.aggregate(n=Count("person", distinct=True))["n"]
-    return arrived, left
+    ) & ~Q(to_site=site)
+    counts = (
+        Movement.objects.filter(site=site, occurred_at__gte=since)
+        .filter(arrived | left)
+        .aggregate(
+            arrived=Count("person", distinct=True, filter=arrived), left=Count("person", distinct=True, filter=left)
+        )
+    )
+    return counts["arrived"], counts["left"]
 
 
 def _en_route_in(site: Site) -> list[dict]:
@@ -252,14 +249,18 @@ def _name(family: str, given: str) -> str:
     return f"{family.upper()}, {given}"
 
 
-def _open_out_movements(episode_ids: list[int]) -> dict[int, dict]:
-    """The latest out movement of each episode that is out (the one its return will close)."""
+def _open_out_movements(site: Site, episode_ids: list[int]) -> dict[int, dict]:
+    """The latest out movement of each episode that is out (the one its return will close). Read by
+    a join on the site's episodes that are out, not a list of ids sent over the wire."""
     if not episode_ids:
         return {}
     latest: dict[int, dict] = {}
+    wanted = set(episode_ids)
     rows = (
         Movement.objects.filter(
-            episode_id__in=episode_ids,
+            episode__site=site,
+            episode__status=CustodyEpisode.Status.ACTIVE,
+            episode__in_out=_OUT,
             direction=Movement.Direction.OUT,
             status__in=(Movement.Status.COMPLETED, Movement.Status.EN_ROUTE),
         )
@@ -267,7 +268,8 @@ def _open_out_movements(episode_ids: list[int]) -> dict[int, dict]:
         .values("episode_id", "kind", "destination", "escort", "occurred_at")
     )
     for movement in rows:  # ordered oldest first: the last one seen per episode is the open one
-        latest[movement["episode_id"]] = movement
+        if movement["episode_id"] in wanted:
+            latest[movement["episode_id"]] = movement
     return latest
 
 
@@ -288,10 +290,10 @@ _PERSON_COLUMNS = {
 _KINDS = dict(Movement.Kind.choices)
 
 
-def _people(rows: list[dict], units_by_pk: dict[int, Location]) -> list[PersonOnRoll]:
+def _people(site: Site, rows: list[dict], units_by_pk: dict[int, Location]) -> list[PersonOnRoll]:
     """Named rows with where each person away is: the open out movement for people outside, the
     non-residential location for people inside but away from their cell."""
-    movements = _open_out_movements([r["episode_id"] for r in rows if r["in_out"] == _OUT])
+    movements = _open_out_movements(site, [r["episode_id"] for r in rows if r["in_out"] == _OUT])
     people = []
     for row in rows:
         movement = movements.get(row["episode_id"]) if row["in_out"] == _OUT else None
@@ -346,7 +348,7 @@ def _away(site: Site, units_by_pk: dict[int, Location]) -> list[PersonOnRoll]:
             **{alias: F(column) for alias, column in _PERSON_COLUMNS.items() if alias != column},
         )
     )
-    return _people(rows, units_by_pk)
+    return _people(site, rows, units_by_pk)
 
 
 def site_roll(site: Site) -> FacilityRoll:
@@ -437,7 +439,7 @@ def unit_people(site: Site, unit: Location) -> list[PersonOnRoll]:
         .order_by()
         .values("episode_id", bed_key=F("bed__key"), cell_key=F("cell__key"), cell_path=F("cell__path"), **columns)
     )
-    return _people(rows, {unit.pk: unit})
+    return _people(site, rows, {unit.pk: unit})
 
 
 def site_unit_roll(site: Site, unit: Location) -> UnitRoll:
