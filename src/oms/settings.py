@@ -237,6 +237,7 @@ SCHEDULE = {
         "every": timedelta(days=1),
     },
     "audit.purge_expired_events": {"task": "oms.audit.tasks.purge_expired_events", "every": timedelta(days=1)},
+    "custody.missed_counts": {"task": "oms.custody.tasks.missed_counts", "every": timedelta(hours=1)},
 }
 
 # --- Logging: no personal data in logs (DP-2); request id on each line ---------------------------

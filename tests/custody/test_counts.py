@@ -299,3 +299,22 @@ def test_permission_matrix(prison_a, olive_actor, sam_actor, oscar_actor, charli
         count_queries.get_count(oscar_actor, count.public_id)
     with pytest.raises(PermissionDenied):
         count_queries.get_count(charlie_actor, count.public_id)
+
+
+def test_the_hourly_job_puts_each_missed_count_on_the_audit_trail_once(prison_a, sam_actor, olive_actor, unit_a):
+    from oms.custody import tasks
+
+    with clock.freeze(NOON - dt.timedelta(days=1)):
+        services.create_count_time(sam_actor, site_id=prison_a.public_id, name="Evening", time_of_day=dt.time(18))
+        morning = services.create_count_time(
+            sam_actor, site_id=prison_a.public_id, name="Late morning", time_of_day=dt.time(11, 30)
+        )
+    # Today's 11:30 was counted; yesterday's 18:00 (17:00 UTC) was not.
+    with clock.freeze(dt.datetime(2026, 6, 10, 10, 30, tzinfo=dt.UTC)):
+        services.start_count(olive_actor, site_id=prison_a.public_id, count_time_id=morning.pk)
+    assert tasks.missed_counts.call() == 1
+    assert tasks.missed_counts.call() == 0  # once only
+    event = AuditEvent.objects.get(action="custody.count_missed")
+    assert event.details["name"] == "Evening" and event.details["due_at"].startswith("2026-06-09T17:00")
+    with pytest.raises(PermissionDenied):
+        services.record_missed_counts(olive_actor)

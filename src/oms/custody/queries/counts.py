@@ -224,6 +224,31 @@ def _configured_since(count_time_ids: list[int]) -> dict[int, dt.datetime]:
     return {int(object_id): occurred for object_id, occurred in events}
 
 
+def missed_slots(site: Site, *, days: int, started: set | None = None) -> list[rules.CountSlot]:
+    """Count times at ``site`` over the last ``days`` local days (today included) that were due, are
+    past the late tolerance, and have no count started."""
+    now = clock.now()
+    today = rules.local_date(now, site.time_zone)
+    first_day = today - dt.timedelta(days=days - 1)
+    if started is None:
+        since = rules.local_day_start(rules.due_at(first_day, dt.time(12), site.time_zone), site.time_zone)
+        started = set(
+            Count.objects.filter(site=site, due_at__gte=since, count_time__isnull=False).values_list(
+                "count_time_id", "due_at"
+            )
+        )
+    times = list(CountTime.objects.filter(site=site, active=True))
+    configured = _configured_since([t.pk for t in times])
+    return rules.missed_slots(
+        [(t.pk, t.name, t.time_of_day, configured.get(t.pk)) for t in times],
+        days=[first_day + dt.timedelta(days=n) for n in range(days)],
+        time_zone=site.time_zone,
+        started=started,
+        now=now,
+        tolerance=late_tolerance(),
+    )
+
+
 def count_history(actor: Actor, site_id, *, days: int = 7) -> CountHistory:
     """Counts due over the last ``days`` local days (today included), newest first, each marked on
     time, late (cleared more than the tolerance after due), overdue or in progress; and missed
@@ -253,17 +278,8 @@ def count_history(actor: Actor, site_id, *, days: int = 7) -> CountHistory:
                 reason=count.reason,
             )
         )
-    times = list(CountTime.objects.filter(site=site, active=True))
-    configured = _configured_since([t.pk for t in times])
     started = {(c.count_time_id, c.due_at) for c in counts if c.count_time_id}
-    missed = rules.missed_slots(
-        [(t.pk, t.name, t.time_of_day, configured.get(t.pk)) for t in times],
-        days=[first_day + dt.timedelta(days=n) for n in range(days)],
-        time_zone=site.time_zone,
-        started=started,
-        now=now,
-        tolerance=tolerance,
-    )
+    missed = missed_slots(site, days=days, started=started)
     for slot in missed:
         history.rows.append(
             HistoryRow(
