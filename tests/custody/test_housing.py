@@ -6,7 +6,7 @@ import pytest
 
 from oms.audit.models import AuditEvent
 from oms.core import clock
-from oms.core.errors import NotFound, PermissionDenied, RuleViolation
+from oms.core.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 from oms.core.models import OutboxMessage
 from oms.custody.models import BedAssignment, IntakeScreening, NonAssociation
 from oms.custody.queries.housing import bed_history, check_bed, suggest_beds
@@ -140,7 +140,7 @@ def test_a_reason_that_is_too_long_is_refused_on_its_field(olive_actor, prison_a
 
 def test_a_released_person_cannot_be_housed(olive_actor, prison_a, estate_a):
     episode = prisoner(prison_a, status="released")
-    with pytest.raises(Exception) as error:
+    with pytest.raises(Conflict) as error:
         assign_bed(olive_actor, episode_id=episode.public_id, bed_id=estate_a["A-1-1-01-1"].public_id)
     assert error.value.code == "custody.episode_not_active"
 
