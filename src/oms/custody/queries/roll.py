@@ -351,15 +351,11 @@ def _away(site: Site, units_by_pk: dict[int, Location]) -> list[PersonOnRoll]:
     return _people(site, rows, units_by_pk)
 
 
-def site_roll(site: Site) -> FacilityRoll:
-    """The roll of ``site`` (callers check reach: use ``roll``)."""
-    now = clock.now()
-    units = _units(site)
-    units_by_pk = {u.pk: u for u in units}
+def _unit_rolls(site: Site, units: list[Location]) -> tuple[list[UnitRoll], list[dict]]:
+    """Each unit's figures, from two grouped reads (capacity, occupancy); also the occupancy rows."""
     capacity = _capacity_by_unit(site)
     housed = _housed_by_unit(site)
     unit_rolls = []
-    totals = RollFigures()
     for unit in units:
         cap = capacity.get(unit.pk, {})
         occ = housed.get(unit.pk, {})
@@ -378,11 +374,21 @@ def site_roll(site: Site) -> FacilityRoll:
         unit_rolls.append(
             UnitRoll(str(unit.public_id), unit.pk, unit.key, unit.name or unit.key, unit.in_count, figures)
         )
+    return unit_rolls, list(housed.values())
+
+
+def site_roll(site: Site) -> FacilityRoll:
+    """The roll of ``site`` (callers check reach: use ``roll``)."""
+    now = clock.now()
+    units = _units(site)
+    units_by_pk = {u.pk: u for u in units}
+    unit_rolls, housed_rows = _unit_rolls(site, units)
+    totals = RollFigures()
+    for unit_roll_row in unit_rolls:
         for name in ("certified_capacity", "working_capacity", "beds_in_use", "vacancies", "out_of_order", "in_cell"):
-            setattr(totals, name, getattr(totals, name) + getattr(figures, name))
+            setattr(totals, name, getattr(totals, name) + getattr(unit_roll_row.figures, name))
     # Everyone on the roll either holds an open bed here (counted per unit) or does not (counted once).
     unhoused = _unhoused(site)
-    housed_rows = list(housed.values())
     totals.population = sum(row["population"] for row in housed_rows) + unhoused["total"]
     totals.out_outside = sum(row["outside"] for row in housed_rows) + unhoused["outside"]
     totals.out_internal = sum(row["internal"] for row in housed_rows)
@@ -443,9 +449,8 @@ def unit_people(site: Site, unit: Location) -> list[PersonOnRoll]:
 
 
 def site_unit_roll(site: Site, unit: Location) -> UnitRoll:
-    facility = site_roll(site)
-    unit_row = next(u for u in facility.units if u.unit_pk == unit.pk)
-    return replace(unit_row, people=unit_people(site, unit))
+    unit_rolls, _ = _unit_rolls(site, [unit])
+    return replace(unit_rolls[0], people=unit_people(site, unit))
 
 
 def unit_roll(actor: Actor, site_id, unit_id) -> UnitRoll:
