@@ -112,12 +112,15 @@ def test_escape_needs_no_destination_or_escort(olive_actor, housed):
 
 def test_a_released_person_cannot_move(olive_actor, housed):
     CustodyEpisode.objects.filter(pk=housed.pk).update(status="released")
-    with pytest.raises(NotFound):
-        # Released episodes are still found by id; the state check refuses them.
-        services.record_out(olive_actor, episode_id="not-a-uuid", kind="court", destination="C", escort="E")
     with pytest.raises(Conflict) as error:
         services.record_out(olive_actor, episode_id=housed.public_id, kind="court", destination="C", escort="E")
     assert error.value.code == "custody.episode_not_active"
+
+
+def test_an_unknown_episode_is_not_found(olive_actor):
+    for episode_id in ("not-a-uuid", "00000000-0000-0000-0000-000000000000"):
+        with pytest.raises(NotFound):
+            services.record_out(olive_actor, episode_id=episode_id, kind="escape")
 
 
 # --- internal ------------------------------------------------------------------------------------------

@@ -41,10 +41,13 @@ def direction_of(kind: str) -> str:
     return "out"
 
 
-def _not_active(status: str) -> Blocker | None:
+def must_be_active(status: str) -> Blocker | None:
+    """Only an open custody episode moves: released, died or otherwise closed records do not."""
     if status != "active":
         return Blocker(
-            "custody.episode_not_active", "episode", "This person has been released: their movements are closed."
+            "custody.episode_not_active",
+            "episode",
+            "This custody record is closed (released or otherwise ended): no movement can be recorded.",
         )
     return None
 
@@ -53,7 +56,7 @@ def can_go_out(*, status: str, in_out: str, at_internal_location: bool) -> Block
     """Someone may leave the establishment (court, hospital, temporary release, escape, transfer) only
     when active and inside: not already out and not en route to another site. Someone at an internal
     location (workshop, visits) may go straight out; the internal stay ends with it."""
-    if blocker := _not_active(status):
+    if blocker := must_be_active(status):
         return blocker
     if in_out == "out":
         return Blocker("custody.already_out", "episode", "This person is already out of the establishment.")
@@ -64,7 +67,7 @@ def can_go_out(*, status: str, in_out: str, at_internal_location: bool) -> Block
 
 def can_return(*, status: str, in_out: str) -> Blocker | None:
     """Only someone recorded as out can be recorded as back."""
-    if blocker := _not_active(status):
+    if blocker := must_be_active(status):
         return blocker
     if in_out != "out":
         return Blocker("custody.not_out", "episode", "This person is not recorded as out, so cannot return.")
@@ -73,7 +76,7 @@ def can_return(*, status: str, in_out: str) -> Blocker | None:
 
 def can_move_internally(*, status: str, in_out: str) -> Blocker | None:
     """Internal moves are for people inside the walls."""
-    if blocker := _not_active(status):
+    if blocker := must_be_active(status):
         return blocker
     if in_out != "in":
         return Blocker("custody.not_in", "episode", "This person is not inside the establishment.")

@@ -333,7 +333,7 @@ def schedule_movement(
             code="custody.invalid_kind",
             field="kind",
         )
-    _raise(rules._not_active(episode.status))
+    _raise(rules.must_be_active(episode.status))
     if scheduled_at is None:
         raise RuleViolation("Enter when the movement is planned", code="custody.required", field="scheduled_at")
     if scheduled_at.tzinfo is None:
