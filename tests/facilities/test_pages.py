@@ -237,3 +237,4 @@ def test_a_very_large_site_asks_for_a_unit(client, ada, prison_a, estate_a, monk
     html = login_verified(client, ada).get(reverse("facilities:site", args=[prison_a.public_id])).content.decode()
     assert "too many locations to show at once" in html
     assert f"loc-{estate_a['A'].public_id}" in html and f"loc-{estate_a['A-1'].public_id}" not in html
+    assert "Show this unit to see its capacities" in html

@@ -119,15 +119,19 @@ class TreeNode:
 _CAPACITY = ("certified_capacity", "working_capacity", "maximum_capacity")
 
 
-def site_tree(actor: Actor, site: Site, *, under: Location | None = None) -> list[TreeNode]:
+def site_tree(
+    actor: Actor, site: Site, *, under: Location | None = None, top_level_only: bool = False
+) -> list[TreeNode]:
     """Every location of ``site`` in key order (a depth-first walk, so indenting by depth draws the
-    tree), read in one query; ``under`` narrows it to one location's subtree. Permission:
-    facilities.view and the site in reach."""
+    tree), read in one query; ``under`` narrows it to one location's subtree, ``top_level_only`` to the
+    site's top level (no totals then). Permission: facilities.view and the site in reach."""
     actor.require("facilities.view")
     actor.require_site(site.pk, site.organisation_id)
     rows = Location.objects.filter(site=site)
     if under is not None:
         rows = rows.filter(path__startswith=under.path)
+    if top_level_only:
+        rows = rows.filter(depth=0)
     # Sorted here, not by the database: code-point order keeps each subtree together ("A-1-01" before
     # "A-10"), which a PostgreSQL locale collation that skips punctuation would not.
     rows = sorted(rows, key=lambda row: row.key)
@@ -180,6 +184,10 @@ def _parent_public_id(row: Location, under: Location | None) -> uuid.UUID | None
     if under is not None and row.pk == under.pk and under.parent_id:
         return under.parent.public_id
     return None
+
+
+def location_count(site: Site) -> int:
+    return Location.objects.filter(site=site).count()
 
 
 def units_of(site: Site) -> list[Location]:

@@ -58,10 +58,8 @@ def site(request, site_id):
     units = queries.units_of(the_site)
     chosen = request.GET.get("unit", "")
     unit = next((u for u in units if str(u.public_id) == chosen), None)
-    nodes = queries.site_tree(actor, the_site, under=unit)
-    too_long = unit is None and len(nodes) > TREE_PAGE_LIMIT
-    if too_long:
-        nodes = [n for n in nodes if n.location.depth == 0]
+    too_long = unit is None and queries.location_count(the_site) > TREE_PAGE_LIMIT
+    nodes = queries.site_tree(actor, the_site, under=unit, top_level_only=too_long)
     can_manage = actor.has(MANAGE)
     rows = [
         {
