@@ -284,3 +284,26 @@ def test_merge_moves_group_memberships_once(alice, sam_actor, prison_a):
     assert sorted(open_members.values_list("person_id", flat=True)) == sorted([survivor.pk, other.pk])
     assert KeepApartMember.objects.filter(group=both_in, person=survivor).count() == 2
     assert [k.other_person_id for k in keep_aparts_for([survivor.pk])] == [other.pk]
+
+
+# --- command line --------------------------------------------------------------------------------
+
+
+def test_command_shows_keep_aparts_and_checks_a_list(sam_actor, three):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    able, baker, cole = three
+    pair_of(sam_actor, able, baker, restriction_level="wing")
+    out = io.StringIO()
+    call_command("custody_keep_aparts", "show", able.system_number, stdout=out)
+    assert f"apart from {baker.system_number} BAKER  [wing, non_association: threat]" in out.getvalue()
+    out = io.StringIO()
+    call_command("custody_keep_aparts", "among", able.system_number, cole.system_number, stdout=out)
+    assert "No keep-aparts among these people." in out.getvalue()
+    with pytest.raises(CommandError) as found:
+        call_command("custody_keep_aparts", "among", able.system_number, baker.system_number, cole.system_number)
+    assert "1 keep-apart" in str(found.value)
+    with pytest.raises(CommandError):
+        call_command("custody_keep_aparts", "show", "Z9999ZZ")
