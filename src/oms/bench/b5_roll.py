@@ -279,6 +279,9 @@ def run(tier: str = "small", *, beds: int | None = None, repeats: int = 50) -> d
                 # and hint bits (else the first reads of every fresh page also write it).
                 for model in (Location, CustodyEpisode, BedAssignment, Movement, Person):
                     cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
+    elif not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # SQLite's planner statistics after the bulk load
     arrange_seconds = time.perf_counter() - arrange_started
     site = arranged["site"]
     for _ in range(3):  # warm both paths
