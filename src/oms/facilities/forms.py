@@ -88,6 +88,11 @@ class NewLocationForm(_AttributesForm):
         self.order_fields(["kind", "code", *_AttributesForm.base_fields])
         if "unit" not in allowed_kinds:
             del self.fields["in_count"]
+        self.fields[
+            "certified_capacity"
+        ].help_text = (
+            "Cells and non-residential places only: a unit, wing or landing adds up its cells, and a bed is one place"
+        )
         if not self.is_bound:
             self.initial.setdefault("in_count", True)
             self.initial.setdefault("sex", Location.SexAccommodated.ANY)

@@ -106,8 +106,10 @@ def import_locations(
     header, rows = _read_rows(csv_text)
     report = ImportReport(rows_read=len(rows), dry_run=dry_run)
     existing = {
-        key: (pk, kind, depth)
-        for key, pk, kind, depth in Location.objects.filter(site=site).values_list("key", "pk", "kind", "depth")
+        key: (pk, kind, depth, path)
+        for key, pk, kind, depth, path in Location.objects.filter(site=site).values_list(
+            "key", "pk", "kind", "depth", "path"
+        )
     }
     keys_by_row = {}
     for number, values in rows:
@@ -197,7 +199,7 @@ def _parent_of(parent_key, number, accepted, existing, rejected_rows_by_key, fir
         parent = accepted[parent_key]
         return parent.parsed.attributes.kind, parent.depth, None
     if parent_key in existing:
-        _, kind, depth = existing[parent_key]
+        _, kind, depth, _ = existing[parent_key]
         return kind, depth, None
     if parent_key in rejected_rows_by_key:
         return None, 0, f"Its parent {parent_key} (row {rejected_rows_by_key[parent_key]}) was rejected"
@@ -235,11 +237,11 @@ def _create(site: Site, accepted: dict[str, _Accepted], existing: dict, progress
     by_depth: dict[int, list[_Accepted]] = {}
     for item in accepted.values():
         by_depth.setdefault(item.depth, []).append(item)
-    existing_parent_keys = {item.parent_key for item in accepted.values() if item.parent_key in existing}
-    for stub in Location.objects.filter(site=site, key__in=sorted(existing_parent_keys)).only(
-        "pk", "key", "depth", "path"
-    ):
-        parents[stub.key] = stub
+    for item in accepted.values():
+        if item.parent_key in existing and item.parent_key not in parents:
+            # What place_under needs of a parent already in the site, without reading it again.
+            pk, _, depth, path = existing[item.parent_key]
+            parents[item.parent_key] = Location(pk=pk, site=site, key=item.parent_key, depth=depth, path=path)
     total, done = len(accepted), 0
     try:
         with transaction.atomic():
