@@ -11,17 +11,21 @@ import uuid
 from typing import Annotated
 
 from django.db import transaction
-from django.http import HttpRequest
-from ninja import Path, Query, Router, Status
+from django.http import HttpRequest, HttpResponse
+from ninja import File, Path, Query, Router, Status
+from ninja.files import UploadedFile
 
+from oms.core.errors import NotFound, RuleViolation
 from oms.core.idempotency import run_once
-from oms.people import queries, services
-from oms.people.models import Alert, CaseNote, Identifier, Person, PersonName
+from oms.people import queries, rules, services
+from oms.people.models import Alert, Allocation, CaseNote, Identifier, Person, PersonName, PersonPhoto, PersonSiteLink
 from oms.people.schemas import (
     AlertIn,
     AlertOut,
+    AllocationOut,
     CloseAlertIn,
     DuplicatesErrorOut,
+    EndIn,
     IdentifierIn,
     IdentifierOut,
     MergeIn,
@@ -33,8 +37,11 @@ from oms.people.schemas import (
     PersonCreateIn,
     PersonOut,
     PersonUpdateIn,
+    PhotoOut,
+    RemoveIn,
     SearchIn,
     SearchOut,
+    SiteLinkOut,
     TimelineOut,
     TimelineParams,
 )
@@ -341,3 +348,142 @@ def timeline(request, person_id: uuid.UUID, params: Query[TimelineParams]):
     actor = _actor(request)
     person = queries.get_person(actor, person_id)
     return Status(200, [e.__dict__ for e in queries.timeline(actor, person, limit=params.limit)])
+
+
+# --- addresses and contacts ------------------------------------------------------------------------
+
+
+@router.post(
+    "/{person_id}/addresses/{address_id}/remove",
+    response={204: None, **ERRORS},
+    summary="Remove an address, with a reason (audited)",
+)
+@api("people.edit")
+def remove_address(
+    request, person_id: uuid.UUID, address_id: Annotated[int, Path(ge=1, le=MAX_ROW_ID)], payload: RemoveIn
+):
+    services.remove_address(_actor(request), person_id=person_id, address_id=address_id, reason=payload.reason)
+    return Status(204, None)
+
+
+@router.post(
+    "/{person_id}/contacts/{contact_id}/remove",
+    response={204: None, **ERRORS},
+    summary="Remove a contact, with a reason (audited)",
+)
+@api("people.edit")
+def remove_contact(
+    request, person_id: uuid.UUID, contact_id: Annotated[int, Path(ge=1, le=MAX_ROW_ID)], payload: RemoveIn
+):
+    services.remove_contact(_actor(request), person_id=person_id, contact_id=contact_id, reason=payload.reason)
+    return Status(204, None)
+
+
+# --- site links and caseloads ------------------------------------------------------------------------
+
+
+def _site_link_out(link: PersonSiteLink) -> dict:
+    return {
+        "id": link.pk,
+        "site": link.site.public_id,
+        "kind": link.kind,
+        "started_on": link.started_on,
+        "ended_on": link.ended_on,
+    }
+
+
+def _allocation_out(allocation: Allocation) -> dict:
+    return {
+        "id": allocation.pk,
+        "staff": allocation.staff.username,
+        "site": allocation.site.public_id,
+        "started_on": allocation.started_on,
+        "ended_on": allocation.ended_on,
+    }
+
+
+@router.post(
+    "/{person_id}/site-links/{link_id}/end",
+    response={200: SiteLinkOut, **ERRORS},
+    summary="End a site's link with the person (audited)",
+)
+@api("people.edit")
+def end_site_link(request, person_id: uuid.UUID, link_id: Annotated[int, Path(ge=1, le=MAX_ROW_ID)], payload: EndIn):
+    link = services.end_site_link(_actor(request), person_id=person_id, link_id=link_id, **payload.model_dump())
+    return Status(200, _site_link_out(link))
+
+
+@router.post(
+    "/{person_id}/allocations/{allocation_id}/end",
+    response={200: AllocationOut, **ERRORS},
+    summary="Take the person off a caseload (audited)",
+)
+@api("people.edit")
+def end_allocation(
+    request, person_id: uuid.UUID, allocation_id: Annotated[int, Path(ge=1, le=MAX_ROW_ID)], payload: EndIn
+):
+    allocation = services.end_allocation(
+        _actor(request), person_id=person_id, allocation_id=allocation_id, **payload.model_dump()
+    )
+    return Status(200, _allocation_out(allocation))
+
+
+# --- photograph ----------------------------------------------------------------------------------------
+
+# Multipart framing around the file: boundaries, headers and the field name.
+_MULTIPART_ALLOWANCE = 64 * 1024
+_IMAGE = {"schema": {"type": "string", "format": "binary"}}
+
+
+@router.get(
+    "/{person_id}/photo",
+    response={**ERRORS},
+    summary="The current photograph (audited)",
+    openapi_extra={
+        "responses": {
+            "200": {"description": "The newest photograph", "content": {"image/jpeg": _IMAGE, "image/png": _IMAGE}}
+        }
+    },
+)
+@api("people.view")
+def photo(request, person_id: uuid.UUID):
+    """The newest photograph's bytes (404 when there is none), never cached, under a sandbox CSP so a
+    crafted image cannot run as a page (FILE-1). The read is audited as ``people.photo_viewed``."""
+    actor = _actor(request)
+    current = queries.current_photo(actor, queries.get_person(actor, person_id))
+    if current is None:
+        raise NotFound("This person has no photograph.", code="people.photo_not_found")
+    response = HttpResponse(bytes(current.content), content_type=current.content_type)
+    response["Cache-Control"] = "no-store"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@router.post(
+    "/{person_id}/photo",
+    response={201: PhotoOut, **ERRORS},
+    summary="Upload a photograph (JPEG or PNG, at most 2 MB); it becomes the current one",
+)
+@api("people.edit")
+def add_photo(request, person_id: uuid.UUID, photo: File[UploadedFile]):
+    """Multipart upload, field ``photo``; validated by ``services.add_photo`` as the page's upload is.
+    A body plainly over the limit is refused from its declared length, and at most one byte more
+    than the limit is read from the file, so an oversized upload is never read into memory."""
+    declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    if declared > rules.PHOTO_MAX_BYTES + _MULTIPART_ALLOWANCE:
+        raise RuleViolation("The selected file must be smaller than 2 MB", code="people.photo_too_large", field="photo")
+    content = photo.read(rules.PHOTO_MAX_BYTES + 1)
+    created: PersonPhoto = services.add_photo(
+        _actor(request), person_id=person_id, filename=photo.name or "", content=content
+    )
+    return Status(
+        201,
+        {
+            "id": created.pk,
+            "content_type": created.content_type,
+            "size": created.size,
+            "sha256": created.sha256,
+            "uploaded_at": created.uploaded_at,
+        },
+    )

@@ -204,3 +204,17 @@ class PhotoForm(forms.Form):
             "max_length": "The selected file name must be 100 characters or less",
         },
     )
+
+
+class EndForm(forms.Form):
+    """Ending a site link or an allocation (the day is today)."""
+
+    reason = _text("Why is this ending?", max_length=500, required="Enter why this is ending", widget=forms.Textarea)
+
+
+class RemoveForm(forms.Form):
+    """Removing an address or a contact."""
+
+    reason = _text(
+        "Why is this being removed?", max_length=500, required="Enter why this is being removed", widget=forms.Textarea
+    )

@@ -229,3 +229,38 @@ class NoteIn(StrictIn):
 
 class TimelineParams(Schema):
     limit: int = Field(100, ge=1, le=500)
+
+
+class EndIn(StrictIn):
+    """Ending a site link or an allocation: why, and the day (today when left out)."""
+
+    reason: str = Field(..., min_length=1, max_length=500)
+    ended_on: dt.date | None = None
+
+
+class RemoveIn(StrictIn):
+    reason: str = Field(..., min_length=1, max_length=500)
+
+
+class SiteLinkOut(Schema):
+    id: int
+    site: uuid.UUID
+    kind: str
+    started_on: dt.date
+    ended_on: dt.date | None
+
+
+class AllocationOut(Schema):
+    id: int
+    staff: str
+    site: uuid.UUID
+    started_on: dt.date
+    ended_on: dt.date | None
+
+
+class PhotoOut(Schema):
+    id: int
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: dt.datetime

@@ -100,6 +100,12 @@ def profile(request, public_id, tab="overview"):
         context["identifiers"] = queries.person_identifiers(person)
         context["addresses"] = list(person.addresses.order_by("-is_primary", "-from_date"))
         context["contacts"] = list(person.contacts.order_by("name"))
+        context["site_links"] = list(
+            person.site_links.filter(ended_on__isnull=True).select_related("site").order_by("started_on", "pk")
+        )
+        context["allocations"] = list(
+            person.allocations.filter(ended_on__isnull=True).select_related("site", "staff").order_by("started_on")
+        )
         context["has_photo"] = queries.has_photo(person)
     elif tab == "alerts":
         context["alerts"] = queries.list_alerts(actor, person)
@@ -223,6 +229,74 @@ def add_identifier(request, public_id):
         button="Add identifier",
         success="Identifier added.",
         save=lambda p, d: services.add_identifier(request.actor, person_id=p.public_id, **d),
+    )
+
+
+def _completed(remove):
+    """A save for ``_sub_record_page`` from a service that returns nothing: done once it returns."""
+
+    def save(person, data):
+        remove(person, data)
+        return True
+
+    return save
+
+
+@page("people.edit")
+def remove_address(request, public_id, address_id):
+    return _sub_record_page(
+        request,
+        public_id,
+        form=forms.RemoveForm(_posted(request)),
+        title="Remove the address",
+        button="Remove address",
+        success="Address removed.",
+        save=_completed(
+            lambda p, d: services.remove_address(request.actor, person_id=p.public_id, address_id=address_id, **d)
+        ),
+    )
+
+
+@page("people.edit")
+def remove_contact(request, public_id, contact_id):
+    return _sub_record_page(
+        request,
+        public_id,
+        form=forms.RemoveForm(_posted(request)),
+        title="Remove the contact",
+        button="Remove contact",
+        success="Contact removed.",
+        save=_completed(
+            lambda p, d: services.remove_contact(request.actor, person_id=p.public_id, contact_id=contact_id, **d)
+        ),
+    )
+
+
+@page("people.edit")
+def end_site_link(request, public_id, link_id):
+    return _sub_record_page(
+        request,
+        public_id,
+        form=forms.EndForm(_posted(request)),
+        title="End the link with this site",
+        button="End link",
+        success="Link with the site ended.",
+        save=lambda p, d: services.end_site_link(request.actor, person_id=p.public_id, link_id=link_id, **d),
+    )
+
+
+@page("people.edit")
+def end_allocation(request, public_id, allocation_id):
+    return _sub_record_page(
+        request,
+        public_id,
+        form=forms.EndForm(_posted(request)),
+        title="Take the person off this caseload",
+        button="End allocation",
+        success="Allocation ended.",
+        save=lambda p, d: services.end_allocation(
+            request.actor, person_id=p.public_id, allocation_id=allocation_id, **d
+        ),
     )
 
 

@@ -2,7 +2,15 @@
 not found), applies the rules, and writes exactly one audit event per change in the caller's
 transaction: changed field names always, values never (person fields are personal data)."""
 
-from oms.people.services.casework import add_alert, add_case_note, allocate, close_alert, link_person_to_site
+from oms.people.services.casework import (
+    add_alert,
+    add_case_note,
+    allocate,
+    close_alert,
+    end_allocation,
+    end_site_link,
+    link_person_to_site,
+)
 from oms.people.services.identity import (
     EDITABLE_FIELDS,
     NewAlias,
@@ -13,7 +21,9 @@ from oms.people.services.identity import (
     add_contact,
     add_identifier,
     create_person,
+    remove_address,
     remove_alias,
+    remove_contact,
     remove_identifier,
     update_person,
 )
@@ -37,9 +47,13 @@ __all__ = [
     "allocate",
     "close_alert",
     "create_person",
+    "end_allocation",
+    "end_site_link",
     "link_person_to_site",
     "merge_people",
+    "remove_address",
     "remove_alias",
+    "remove_contact",
     "remove_identifier",
     "update_person",
 ]

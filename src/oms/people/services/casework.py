@@ -185,3 +185,75 @@ def allocate(actor: Actor, *, person_id, staff_username: str, site_id, started_o
         details={"staff": staff.username},
     )
     return allocation
+
+
+def _end_date(ended_on: dt.date | None, started_on: dt.date) -> dt.date:
+    """The day a link or allocation ends: today unless given; not before it started, not in the future
+    (a planned end is recorded on the day, so scope never changes on a date nobody is watching)."""
+    ended_on = ended_on or clock.today()
+    if ended_on < started_on:
+        raise RuleViolation(
+            "End date must be the same as or after the start date", code="people.date_order", field="ended_on"
+        )
+    if ended_on > clock.today():
+        raise RuleViolation("End date must be today or in the past", code="people.date_in_future", field="ended_on")
+    return ended_on
+
+
+def end_site_link(
+    actor: Actor, *, person_id, link_id: int, reason: str, ended_on: dt.date | None = None
+) -> PersonSiteLink:
+    """End a site's work with the person (people.edit), which takes the record out of that site's scope
+    once no other open link reaches it. Only a link at a site in the actor's reach may be ended (one
+    elsewhere is not found). Audited as ``people.site_link_ended`` with the reason."""
+    person = _person_for_change(actor, "people.edit", person_id)
+    reason = _text(reason, "reason", required=True, max_length=500)
+    link = person.site_links.select_related("site").filter(pk=link_id).first()
+    if link is None or not actor.can_reach_site(link.site_id, link.site.organisation_id):
+        raise NotFound("Site link not found.", code="people.site_link_not_found")
+    if link.ended_on is not None:
+        raise Conflict("The link to this site has already ended.", code="people.site_link_ended")
+    link.ended_on = _end_date(ended_on, link.started_on)
+    link.save(update_fields=["ended_on"])
+    _touch(person)
+    record_event(
+        actor,
+        "people.site_link_ended",
+        object_type="person_site_link",
+        object_id=link.pk,
+        subject_person_id=person.pk,
+        site_id=link.site_id,
+        changed_fields=["ended_on"],
+        reason=reason,
+        details={"kind": link.kind, "site": link.site.code},
+    )
+    return link
+
+
+def end_allocation(
+    actor: Actor, *, person_id, allocation_id: int, reason: str, ended_on: dt.date | None = None
+) -> Allocation:
+    """Take the person off a member of staff's caseload (people.edit), at a site in the actor's reach
+    (one elsewhere is not found). Audited as ``people.allocation_ended`` with the reason."""
+    person = _person_for_change(actor, "people.edit", person_id)
+    reason = _text(reason, "reason", required=True, max_length=500)
+    allocation = person.allocations.select_related("site", "staff").filter(pk=allocation_id).first()
+    if allocation is None or not actor.can_reach_site(allocation.site_id, allocation.site.organisation_id):
+        raise NotFound("Allocation not found.", code="people.allocation_not_found")
+    if allocation.ended_on is not None:
+        raise Conflict("This allocation has already ended.", code="people.allocation_ended")
+    allocation.ended_on = _end_date(ended_on, allocation.started_on)
+    allocation.save(update_fields=["ended_on"])
+    _touch(person)
+    record_event(
+        actor,
+        "people.allocation_ended",
+        object_type="allocation",
+        object_id=allocation.pk,
+        subject_person_id=person.pk,
+        site_id=allocation.site_id,
+        changed_fields=["ended_on"],
+        reason=reason,
+        details={"staff": allocation.staff.username},
+    )
+    return allocation

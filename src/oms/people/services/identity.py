@@ -465,3 +465,49 @@ def add_contact(
         changed_fields=[f for f, v in fields.items() if v],
     )
     return contact
+
+
+def remove_address(actor: Actor, *, person_id, address_id: int, reason: str) -> None:
+    """Remove an address recorded in error or no longer to be held (people.edit), with a reason.
+    Audited as ``people.address_removed``: which fields it held and its kind, never the address."""
+    person = _person_for_change(actor, "people.edit", person_id)
+    reason = _text(reason, "reason", required=True, max_length=500)
+    address = person.addresses.filter(pk=address_id).first()
+    if address is None:
+        raise NotFound("Address not found.", code="people.address_not_found")
+    held = [f for f in ("line1", "line2", "town", "postcode", "country") if getattr(address, f)]
+    kind = address.kind
+    address.delete()
+    _touch(person)
+    record_event(
+        actor,
+        "people.address_removed",
+        object_type="address",
+        object_id=address_id,
+        subject_person_id=person.pk,
+        changed_fields=[*held, "kind"],
+        reason=reason,
+        details={"kind": kind},
+    )
+
+
+def remove_contact(actor: Actor, *, person_id, contact_id: int, reason: str) -> None:
+    """Remove a contact (people.edit), with a reason. Audited as ``people.contact_removed``: which
+    fields it held, never the values."""
+    person = _person_for_change(actor, "people.edit", person_id)
+    reason = _text(reason, "reason", required=True, max_length=500)
+    contact = person.contacts.filter(pk=contact_id).first()
+    if contact is None:
+        raise NotFound("Contact not found.", code="people.contact_not_found")
+    held = [f for f in ("name", "relationship", "phone", "email", "address") if getattr(contact, f)]
+    contact.delete()
+    _touch(person)
+    record_event(
+        actor,
+        "people.contact_removed",
+        object_type="contact",
+        object_id=contact_id,
+        subject_person_id=person.pk,
+        changed_fields=held,
+        reason=reason,
+    )
