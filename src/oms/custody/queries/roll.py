@@ -61,7 +61,7 @@ class RollFigures:
     unallocated: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a roll builds hundreds of these and frozen init costs a setattr each
 class PersonOnRoll:
     """One person on a unit's roll, or one person away from their cell, with where they are."""
 
