@@ -50,6 +50,17 @@ def test_a_count_over_the_api(client, prison_a, olive, sam, oscar, estate):
     assert strict.status_code == 422
     times = client.get(f"{BASE}{site}/count-times", **officer).json()
     assert [t["name"] for t in times] == ["Midday"]
+    renamed = client.patch(
+        f"{BASE}/count-times/{made.json()['id']}", {"name": "Noon roll"}, content_type="application/json", **supervisor
+    )
+    assert renamed.status_code == 200 and renamed.json()["name"] == "Noon roll"
+    blank = client.patch(
+        f"{BASE}/count-times/{made.json()['id']}", {"name": " "}, content_type="application/json", **supervisor
+    )
+    assert blank.status_code == 422 and blank.json()["field"] == "name"
+    assert (
+        client.patch(f"{BASE}/count-times/999999", {}, content_type="application/json", **supervisor).status_code == 404
+    )
 
     started = post(client, f"{site}/counts", {"count_time_id": made.json()["id"], "two_officer": False}, officer)
     assert started.status_code == 201, started.content
