@@ -40,7 +40,8 @@ def arranged(prison_a, prison_b):
         "class": make_prisoner(
             prison_a, family="Class", bed=estate["A-1-1-02-2"], received_at=yesterday, current_location=estate["EDU"]
         ),
-        "reception": make_prisoner(prison_a, family="Recep", received_at=now),
+        # Not yet housed, standing in the classroom: still "in reception", not "out".
+        "reception": make_prisoner(prison_a, family="Recep", received_at=now, current_location=estate["EDU"]),
         "unallocated": make_prisoner(prison_a, family="Nobed", received_at=yesterday),
     }
     CustodyEpisode.objects.filter(pk=people["unallocated"].pk).update(in_reception=False)
@@ -110,6 +111,7 @@ def test_facility_and_unit_figures(arranged, prison_a, olive_actor):
     assert (unit_b.key, unit_b.figures.population, unit_b.figures.working_capacity) == ("B", 1, 2)
     assert unit_b.figures.out_of_order == 2 and unit_b.figures.vacancies == 1
     away = {p.name: p for p in roll.away}
+    assert set(away) == {"COURT, John", "CLASS, John"}
     assert away["COURT, John"].where == "Court: Crown Court" and away["COURT, John"].escort == "Serco"
     assert away["CLASS, John"].status == "internal" and away["CLASS, John"].where == "EDU"
     assert [r["name"] for r in roll.en_route_in] == ["COMING, John"]

@@ -337,8 +337,10 @@ def _away(site: Site, units_by_pk: dict[int, Location]) -> list[PersonOnRoll]:
     plus the open out movements of the people outside)."""
     rows = list(
         CustodyEpisode.objects.filter(site=site, status=CustodyEpisode.Status.ACTIVE)
-        .filter(Q(in_out=_OUT) | Q(in_out=_IN, current_location__residential=False))
         .annotate(open_bed=FilteredRelation("bed_assignments", condition=Q(bed_assignments__ended_at__isnull=True)))
+        # Inside but away from their cell means housed and at a non-residential place; someone not
+        # yet housed is counted in reception or unallocated wherever they stand, as in the totals.
+        .filter(Q(in_out=_OUT) | Q(in_out=_IN, current_location__residential=False, open_bed__isnull=False))
         .order_by()
         .values(
             *[column for alias, column in _PERSON_COLUMNS.items() if alias == column],
