@@ -53,8 +53,11 @@ def test_officer_receives_a_new_person_and_sees_the_warnings(client, olive, pris
 def test_search_then_pick_an_existing_person(client, olive, prison_a, estate_a):
     person = make_person(prison_a, family="Evans", given="Gwen")
     login_verified(client, olive)
-    found = client.post("/custody/reception/", reception_post(prison_a, action="search", q="Evans"))
-    assert found.status_code == 200 and "EVANS, Gwen" in found.content.decode()
+    found = client.post("/custody/reception/", {"site": str(prison_a.public_id), "action": "search", "q": "Evans"})
+    body = found.content.decode()
+    assert found.status_code == 200 and "EVANS, Gwen" in body and "govuk-error-summary" not in body
+    empty = client.post("/custody/reception/", {"action": "search", "q": ""})
+    assert empty.status_code == 422 and "Enter a name, system number or identifier" in empty.content.decode()
     received = client.post(
         "/custody/reception/",
         reception_post(

@@ -50,6 +50,9 @@ def test_supervisor_releases_when_every_check_passes(sam_actor, prison_a, estate
         person=episode.person, site=prison_a, kind="custody", ended_on=None
     ).exists()
     assert AuditEvent.objects.filter(action="custody.person_released", object_id=str(episode.public_id)).exists()
+    assert AuditEvent.objects.filter(
+        action="people.site_link_ended", actor_username="sam", reason="Released from custody"
+    )
     assert OutboxMessage.objects.filter(name="custody.person_released", payload__episode_id=str(episode.public_id))
     with pytest.raises(Conflict):
         services.release_person(sam_actor, episode_id=episode.public_id, reason="sentence_served")

@@ -171,9 +171,9 @@ def _row_id(value) -> int:
 
 def _with_people_edit(actor: Actor) -> Actor:
     """The actor, lent ``people.edit`` for one call into the people services. Reception is what brings
-    a person into the site's scope and records the legal status the warrant states, so custody.receive
-    carries that authority; the people service still applies its own rules and writes its own audit
-    event under the real user."""
+    a person into the site's scope and records the legal status the warrant states, and release is what
+    takes them out of it, so custody.receive and custody.release carry that authority; the people
+    service still applies its own rules and writes its own audit event under the real user."""
     return dataclasses.replace(actor, permissions=actor.permissions | {"people.edit"})
 
 
@@ -306,7 +306,8 @@ def _close_stale_episode(actor: Actor, stale: CustodyEpisode, *, receiving: Site
     ]
     stale.version += 1
     stale.save()
-    # No people service ends a site link yet: ended here, as the custody episode owns its custody link.
+    # Ended on the model, not through people.services.end_site_link: that service only ends links at sites
+    # in the actor's reach, and the stale episode is at a site this officer usually cannot reach.
     PersonSiteLink.objects.filter(
         person_id=stale.person_id, site_id=stale.site_id, kind=PersonSiteLink.Kind.CUSTODY, ended_on__isnull=True
     ).update(ended_on=clock.today())

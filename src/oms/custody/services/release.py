@@ -13,7 +13,8 @@ from oms.custody.models import CustodyEpisode, LawfulAuthority, Movement, Proper
 from oms.custody.queries import get_episode
 from oms.custody.rules import reception as rules
 from oms.custody.services._common import emit, end_bed_assignment, new_movement
-from oms.custody.services.reception import cash_balance
+from oms.custody.services.reception import _with_people_edit, cash_balance
+from oms.people import services as people_services
 from oms.people.models import Alert, PersonSiteLink
 
 NOTIFICATION_EVENT = "custody.release_notification_queued"
@@ -144,7 +145,7 @@ def release_person(
     custody.override_release_checks may release with failed property, cash or notification checks by
     giving ``override_reason``; the release date (without a court order reference) and an outstanding
     warrant or detainer are never overridable. Release frees the bed, records the release movement,
-    ends the open authorities and the custody site link, queues any notification not yet queued
+    ends the open authorities and the custody site link (people service), queues any notification not yet queued
     (marked late), closes the episode, audits ``custody.person_released`` and emits
     ``custody.person_released``.
     """
@@ -205,11 +206,18 @@ def release_person(
     episode.release_override_reason = override_reason if overridden else ""
     episode.version += 1
     episode.save()
-    # No people service ends a site link yet; the custody episode owns its custody link, so it ends it.
-    # The records link (if any) stays, so the site keeps sight of the record it holds.
-    PersonSiteLink.objects.filter(
+    # The custody link ends through the people service (audited there, under the real user); the records
+    # link, if any, stays so the site keeps sight of the record it holds.
+    link = PersonSiteLink.objects.filter(
         person_id=episode.person_id, site_id=episode.site_id, kind=PersonSiteLink.Kind.CUSTODY, ended_on__isnull=True
-    ).update(ended_on=today)
+    ).first()
+    if link is not None:
+        people_services.end_site_link(
+            _with_people_edit(actor),
+            person_id=episode.person.public_id,
+            link_id=link.pk,
+            reason="Released from custody",
+        )
 
     record_event(
         actor,

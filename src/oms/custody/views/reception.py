@@ -85,17 +85,20 @@ def receive(request):
     form = forms.ReceptionForm(posted, sites=sites, people=people)
     action = request.POST.get("action", "receive") if posted is not None else ""
 
-    if action == "search" and form.is_valid():
-        text = form.cleaned_data["q"].strip()
-        if not text:
-            form.add_error("q", "Enter a name, system number or identifier to search for")
-        else:
+    if action == "search":
+        # Finding someone comes before the rest of the form is filled in: only the search box is judged.
+        text = (posted.get("q") or "").strip()[:200]
+        if text:
             result = people_queries.search_people(actor, text=text, limit=10)
             people = [(h.person, _person_label(h.person)) for h in result.hits]
             form = forms.ReceptionForm(posted, sites=sites, people=people)
-            form.is_valid()
             if not people:
                 messages.info(request, "No one found. Check the spelling, or enter the details of a new person.")
+        form.is_valid()
+        for name in [n for n in form.errors if n != "q"]:
+            del form.errors[name]
+        if not text:
+            form.add_error("q", "Enter a name, system number or identifier to search for")
     elif action == "receive" and form.is_valid():
         data = form.cleaned_data
         new_person = None
