@@ -47,11 +47,12 @@ def bench_actor() -> Actor:
 
 
 def _shape(beds: int | None) -> tuple[int, int, int, int, int]:
+    """The full 10,000-bed shape, or a smaller facility of about ``beds`` beds (quick runs, tests): up
+    to 5 units of 2 wings x 2 landings, cells of 2 beds."""
     if beds is None:
         return SHAPES["full"]
-    # A small facility of about ``beds`` beds for tests: one unit per 40 beds, 2 wings x 2 landings x 5 cells x 2.
-    units = max(1, beds // 40)
-    return (units, 2, 2, 5, 2)
+    units = min(5, max(1, beds // 40))
+    return (units, 2, 2, max(1, beds // (units * 8)), 2)
 
 
 def _insert_level(site: Site, parents: list[Location | None], kind: str, per_parent: int, **fields) -> list[Location]:
