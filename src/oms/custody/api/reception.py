@@ -17,7 +17,7 @@ from oms.custody.models import CashEntry, CustodyEpisode, IntakeScreening, Lawfu
 from oms.custody.services.release import RELEASE_REASONS
 from oms.facilities.models import Location
 from oms.people.models import Person, Sex
-from oms.people.schemas import DuplicatesErrorOut
+from oms.people.schemas import DuplicateOut
 from oms.people.services import PossibleDuplicates
 from oms.web.access import api
 from oms.web.api_schemas import ERRORS, ErrorOut, StrictIn
@@ -209,7 +209,11 @@ class ReleaseCheckOut(Schema):
 
 
 class ReleaseRefusedOut(ErrorOut):
-    checks: list[ReleaseCheckOut]
+    checks: list[ReleaseCheckOut] = []  # the failed checks; empty for other 422 answers (bad input)
+
+
+class ReceptionConflictOut(ErrorOut):
+    candidates: list[DuplicateOut] = []  # possible duplicate people; empty for other conflicts (booking number)
 
 
 class NotificationsOut(Schema):
@@ -368,7 +372,7 @@ def _rollback() -> None:
 
 @router.post(
     "/receptions",
-    response={201: EpisodeOut, 409: DuplicatesErrorOut, **{k: v for k, v in ERRORS.items() if k != 409}},
+    response={201: EpisodeOut, 409: ReceptionConflictOut, **{k: v for k, v in ERRORS.items() if k != 409}},
     summary="Receive a person into custody (problems are recorded as warnings, never a refusal)",
 )
 @api("custody.receive")
