@@ -331,9 +331,8 @@ def _away(site: Site, units_by_pk: dict[int, Location]) -> list[PersonOnRoll]:
     rows = list(
         CustodyEpisode.objects.filter(site=site, status=CustodyEpisode.Status.ACTIVE)
         .annotate(open_bed=FilteredRelation("bed_assignments", condition=Q(bed_assignments__ended_at__isnull=True)))
-        # Inside but away from their cell means housed and at a non-residential place; someone not
-        # yet housed is counted in reception or unallocated wherever they stand, as in the totals.
-        .filter(Q(in_out=_OUT) | Q(in_out=_IN, current_location__residential=False, open_bed__isnull=False))
+        # Filtered on the episode's own columns so the few rows are found before anything is joined.
+        .filter(Q(in_out=_OUT) | Q(in_out=_IN, current_location__isnull=False))
         .order_by()
         .values(
             *[column for alias, column in _PERSON_COLUMNS.items() if alias == column],
@@ -343,6 +342,13 @@ def _away(site: Site, units_by_pk: dict[int, Location]) -> list[PersonOnRoll]:
             **{alias: F(column) for alias, column in _PERSON_COLUMNS.items() if alias != column},
         )
     )
+    # Inside but away from their cell means housed and at a non-residential place; someone not yet
+    # housed is counted in reception or unallocated wherever they stand, as in the totals.
+    rows = [
+        row
+        for row in rows
+        if row["in_out"] == _OUT or (row["location_residential"] is False and row["cell_key"] is not None)
+    ]
     return _people(site, rows, units_by_pk)
 
 
