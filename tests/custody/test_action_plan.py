@@ -61,6 +61,7 @@ def plan_estate(prison_a, prison_b):
         scheduled(people["court"], "court", NOON + dt.timedelta(hours=2), destination="Crown Court")
         scheduled(people["court"], "court", NOON + dt.timedelta(days=1), destination="Tomorrow court")
         scheduled(people["transfer"], "transfer", NOON - dt.timedelta(hours=2), to_site=prison_b)
+        scheduled(people["released"], "court", NOON + dt.timedelta(hours=3), destination="Stale court")
         scheduled(people["arriving"], "transfer", NOON + dt.timedelta(hours=1), to_site=prison_a)
         ObservationPlan.objects.create(
             episode=people["watched"],

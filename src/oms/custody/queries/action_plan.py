@@ -84,7 +84,12 @@ def action_plan(actor: Actor, site_id, day: dt.date | None = None) -> ActionPlan
     start, end = _local_day_bounds(site, day)
     active = CustodyEpisode.objects.select_related("person").filter(site=site, status=CustodyEpisode.Status.ACTIVE)
     scheduled_today = Q(scheduled_at__gte=start, scheduled_at__lt=end)
-    movements = Movement.objects.select_related("episode__person", "to_site", "site").order_by("scheduled_at", "pk")
+    # Movements still scheduled for someone released or moved on meanwhile are not today's work.
+    movements = (
+        Movement.objects.select_related("episode__person", "to_site", "site")
+        .filter(episode__status=CustodyEpisode.Status.ACTIVE)
+        .order_by("scheduled_at", "pk")
+    )
     return ActionPlan(
         site=site,
         day=day,
