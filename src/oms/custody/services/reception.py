@@ -273,7 +273,7 @@ def _person_for_reception(
     )
 
 
-def _close_stale_episode(actor: Actor, stale: CustodyEpisode, *, receiving: Site, booking_number: str) -> None:
+def _close_stale_episode(actor: Actor, stale: CustodyEpisode, *, receiving: Site) -> None:
     """The person is physically here, so the open episode at ``stale.site`` is wrong: close it as a
     transfer nobody recorded (bed freed, transfer-out movement, custody link ended), with a warning on
     it, so the one-active-episode invariant holds and the other site's roll is right again."""
@@ -299,7 +299,7 @@ def _close_stale_episode(actor: Actor, stale: CustodyEpisode, *, receiving: Site
         *stale.reception_warnings,
         {
             "code": "custody.closed_by_reception_elsewhere",
-            "detail": f"Received at {receiving.name} (booking {booking_number}) before a transfer out was "
+            "detail": f"Received at {receiving.name} on {now:%d %B %Y} before a transfer out was "
             "recorded here. Closed as an unrecorded transfer.",
             "raised_at": now.isoformat(),
         },
@@ -405,7 +405,7 @@ def receive_person(
     )
     if stale is not None:
         stale_number = stale.booking_number
-        _close_stale_episode(actor, stale, receiving=site, booking_number=number or "to be generated")
+        _close_stale_episode(actor, stale, receiving=site)
     reception = Location.objects.filter(site=site, kind=Location.Kind.RECEPTION, active=True).order_by("key").first()
 
     episode = None
