@@ -56,6 +56,13 @@ class ReceptionForm(forms.Form):
         help_text="Name, system number or identifier. Leave empty and enter details below for a new person.",
     )
     person_id = forms.ChoiceField(label="Person", required=False, widget=forms.RadioSelect)
+    held_elsewhere_id = forms.ChoiceField(
+        label="Records held outside your access that match these details",
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="Pick one only if it is the person in front of you: receiving them links the record to this "
+        "establishment. Looking at these records and picking one are recorded in the audit trail.",
+    )
     family_name = _text("Family name", max_length=100)
     given_name = _text("Given name", max_length=100)
     date_of_birth = DateInputField(label="Date of birth", required=False, help_text="For example, 27 3 1985")
@@ -97,8 +104,9 @@ class ReceptionForm(forms.Form):
     )
     cash = _text("Cash received", max_length=15, help_text="In pounds, for example 23.50")
 
-    def __init__(self, *args, sites=(), people=(), **kwargs):
+    def __init__(self, *args, sites=(), people=(), held_elsewhere=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["held_elsewhere_id"].choices = list(held_elsewhere)
         self.fields["site"].choices = [(str(s.public_id), s.name) for s in sites]
         if len(sites) == 1:
             self.fields["site"].initial = str(sites[0].public_id)

@@ -245,7 +245,29 @@ def _person_for_reception(
     new_person: NewPerson | None,
     legal_status: str,
     duplicate_override_reason: str,
+    held_elsewhere_person_id=None,
 ) -> Person:
+    if held_elsewhere_person_id:
+        if person_id or new_person is None:
+            raise RuleViolation(
+                "Enter the person's details to receive a record held elsewhere",
+                code="custody.person_required",
+                field="person",
+            )
+        # The record is held outside this officer's scope. The person is here, so the people layer lets
+        # the officer pick one of the records matching the details typed (audited with purpose
+        # "reception") and links it to this site, which brings it into scope. No duplicate is created.
+        people_services.link_present_person(
+            actor,
+            purpose="reception",
+            person_id=held_elsewhere_person_id,
+            site_id=site.public_id,
+            kind=PersonSiteLink.Kind.CUSTODY,
+            family_name=new_person.family_name,
+            given_name=new_person.given_name,
+            date_of_birth=new_person.date_of_birth,
+        )
+        return people_queries.find_person(actor, held_elsewhere_person_id, for_update=True)
     if person_id and new_person:
         raise RuleViolation(
             "Choose an existing person or enter new details, not both", code="custody.person_ambiguous", field="person"
@@ -332,6 +354,7 @@ def receive_person(
     legal_status: str,
     person_id=None,
     new_person: NewPerson | None = None,
+    held_elsewhere_person_id=None,
     duplicate_override_reason: str = "",
     booking_number: str = "",
     received_from: str = "",
@@ -347,7 +370,10 @@ def receive_person(
 
     Finds the person (``person_id``, in the actor's scope) or creates them through the people service,
     which runs the duplicate check (``PossibleDuplicates`` 409 carries the candidates; a reason creates
-    anyway). Opens the episode in reception at the site's reception location with a booking number
+    anyway). A record held outside the actor's scope is received with ``held_elsewhere_person_id`` plus the
+    details typed in ``new_person``: it must match those details (people ``link_present_person``, purpose
+    "reception", audited), and its new custody link brings it into scope.
+    Opens the episode in reception at the site's reception location with a booking number
     (generated per site and year when blank; a duplicate is Conflict ``custody.booking_number_in_use``),
     records authorities, property, cash and screening, records problems as warnings (never refuses),
     closes a stale active episode at another site as an unrecorded transfer, opens the custody site
@@ -383,6 +409,7 @@ def receive_person(
         new_person=new_person,
         legal_status=legal_status,
         duplicate_override_reason=duplicate_override_reason,
+        held_elsewhere_person_id=held_elsewhere_person_id,
     )
     # Unscoped on purpose: the one-active-episode invariant is national, whoever can see the other site.
     stale = (

@@ -61,11 +61,39 @@ def _person_label(person) -> str:
     return f"{person.family_name.upper()}, {person.given_name} ({person.system_number}), born {born}"
 
 
+def _held_elsewhere(actor, data, sites) -> list[tuple[str, str]]:
+    """Records outside the officer's access that match the details typed, as radio choices with the
+    identifying minimum (people layer, purpose "reception": each record shown is audited)."""
+    site = next((s for s in sites if str(s.public_id) == str(data.get("site"))), None)
+    if site is None:
+        return []
+    matches = people_queries.matches_for_present_person(
+        actor,
+        purpose="reception",
+        site_id=site.pk,
+        family_name=data.get("family_name") or "",
+        given_name=data.get("given_name") or "",
+        date_of_birth=data.get("date_of_birth"),
+    )
+    choices = []
+    for match in matches:
+        if match.in_scope:
+            continue
+        born = match.date_of_birth.strftime("%-d %b %Y") if match.date_of_birth else "date of birth not known"
+        matched = ", ".join(reason.replace("_", " ") for reason in match.matched_on) or "details"
+        name = f"{match.family_name.upper()}, {match.given_name}"
+        label = f"{name} ({match.system_number}), born {born}; matched on {matched}"
+        choices.append((match.public_id, label))
+    return choices
+
+
 @page("custody.receive")
 def receive(request):
     """Receive a person. "Find" searches (POSTed, so names never reach a URL) and lists people to pick;
     "Receive" records the reception. Possible duplicate records are listed to pick from, or a reason
-    creates a new record anyway. Problems are recorded as warnings, shown on the episode page."""
+    creates a new record anyway. Matches held outside the officer's access are shown with the identifying
+    minimum (audited, purpose "reception") and can be picked: reception links that record to the site.
+    Problems are recorded as warnings, shown on the episode page."""
     actor = request.actor
     sites = _sites_for(actor, "custody.receive")
     posted = request.POST if request.method == "POST" else None
@@ -82,7 +110,12 @@ def receive(request):
                 except NotFound:
                     continue
                 people.append((person, _person_label(person)))
-    form = forms.ReceptionForm(posted, sites=sites, people=people)
+    # A record held elsewhere is checked by the service against the details typed; the choice only needs
+    # to survive form validation here.
+    held_elsewhere = (
+        [(posted["held_elsewhere_id"], "")] if posted is not None and posted.get("held_elsewhere_id") else []
+    )
+    form = forms.ReceptionForm(posted, sites=sites, people=people, held_elsewhere=held_elsewhere)
     action = request.POST.get("action", "receive") if posted is not None else ""
 
     if action == "search":
@@ -109,6 +142,8 @@ def receive(request):
                     "Pick the person found, or enter a family name and a given name",
                 )
         if not form.errors:
+            if data["held_elsewhere_id"] and data["person_id"]:
+                data["person_id"] = ""  # the pick from outside access is the later, more specific choice
             if not data["person_id"]:
                 new_person = services.NewPerson(
                     family_name=data["family_name"],
@@ -129,35 +164,47 @@ def receive(request):
                     )
                 )
             try:
-                episode = services.receive_person(
-                    actor,
-                    site_id=data["site"],
-                    person_id=data["person_id"] or None,
-                    new_person=new_person,
-                    duplicate_override_reason=data["duplicate_override_reason"],
-                    booking_number=data["booking_number"],
-                    legal_status=data["legal_status"],
-                    received_from=data["received_from"],
-                    authorities=authorities,
-                    security_level=data["security_level"],
-                    property_items=[services.NewPropertyItem(d, seal_number=s) for d, s in data["property"]],
-                    cash_minor=data["cash"],
-                    release_due_on=data["release_due_on"],
-                )
+                # A savepoint: a refusal undoes the service's writes here, so the request transaction stays
+                # usable and the audited lookup of records held elsewhere below is kept.
+                with transaction.atomic():
+                    episode = services.receive_person(
+                        actor,
+                        site_id=data["site"],
+                        person_id=data["person_id"] or None,
+                        new_person=new_person,
+                        held_elsewhere_person_id=data["held_elsewhere_id"] or None,
+                        duplicate_override_reason=data["duplicate_override_reason"],
+                        booking_number=data["booking_number"],
+                        legal_status=data["legal_status"],
+                        received_from=data["received_from"],
+                        authorities=authorities,
+                        security_level=data["security_level"],
+                        property_items=[services.NewPropertyItem(d, seal_number=s) for d, s in data["property"]],
+                        cash_minor=data["cash"],
+                        release_due_on=data["release_due_on"],
+                    )
             except PossibleDuplicates as duplicates:
-                transaction.set_rollback(True)
                 candidates = duplicates.candidates
                 people = [(c.person, _person_label(c.person)) for c in candidates if c.in_scope]
-                form = forms.ReceptionForm(posted, sites=sites, people=people)
+                held_elsewhere = _held_elsewhere(actor, data, sites) if any(not c.in_scope for c in candidates) else []
+                form = forms.ReceptionForm(posted, sites=sites, people=people, held_elsewhere=held_elsewhere)
                 form.is_valid()
                 form.add_error("duplicate_override_reason", duplicates.detail)
             except (RuleViolation, Conflict, NotFound) as error:
-                _put_error(form, error)
+                field = _FIELD_ALIASES.get(error.field, error.field)
+                form.add_error(field if field in form.fields else None, error.detail)
+                if data["held_elsewhere_id"]:
+                    # Show the matches again (a fresh, audited read) so the officer can pick again.
+                    form.fields["held_elsewhere_id"].choices = _held_elsewhere(actor, data, sites)
             else:
                 count = len([w for w in episode.reception_warnings if not w.get("resolved_at")])
                 note = f" {count} warning(s) to follow up." if count else ""
                 messages.success(request, f"Received: booking number {episode.booking_number}.{note}")
                 return redirect("custody:episode", episode_id=episode.public_id)
+    if form.errors and not all(label for _, label in form.fields["held_elsewhere_id"].choices):
+        # A pick from outside access came back with another error: show the matches again to pick from.
+        cleaned = getattr(form, "cleaned_data", {})
+        form.fields["held_elsewhere_id"].choices = _held_elsewhere(actor, cleaned, sites)
     status = 200 if not form.errors else 409 if candidates else 422
     return render(
         request,

@@ -9,6 +9,13 @@ the survivor. Pages redirect to the survivor; the API answers 404 with that code
 """
 
 from oms.people.queries.duplicates import DuplicateCandidate, find_duplicate_candidates
+from oms.people.queries.reception import (
+    CROSS_SCOPE_PURPOSES,
+    PresentPersonMatch,
+    choose_present_person,
+    matches_for_present_person,
+    require_purpose,
+)
 from oms.people.queries.records import (
     PersonMerged,
     _parse_public_id,
@@ -32,6 +39,11 @@ from oms.people.queries.search import SEARCH_LIMIT_MAX, PersonHit, SearchResult,
 from oms.people.queries.timeline import TimelineEntry, timeline
 
 __all__ = [
+    "CROSS_SCOPE_PURPOSES",
+    "PresentPersonMatch",
+    "choose_present_person",
+    "matches_for_present_person",
+    "require_purpose",
     "SEARCH_LIMIT_MAX",
     "DuplicateCandidate",
     "NotFound",

@@ -10,6 +10,7 @@ from oms.people.services.casework import (
     end_allocation,
     end_site_link,
     link_person_to_site,
+    link_present_person,
 )
 from oms.people.services.identity import (
     EDITABLE_FIELDS,
@@ -50,6 +51,7 @@ __all__ = [
     "end_allocation",
     "end_site_link",
     "link_person_to_site",
+    "link_present_person",
     "merge_people",
     "remove_address",
     "remove_alias",

@@ -159,6 +159,56 @@ def link_person_to_site(
     return link
 
 
+def link_present_person(
+    actor: Actor,
+    *,
+    purpose: str,
+    person_id,
+    site_id,
+    kind: str,
+    family_name: str,
+    given_name: str,
+    date_of_birth: dt.date | None,
+    started_on: dt.date | None = None,
+) -> PersonSiteLink:
+    """Link a person physically present to a site in the actor's reach, even when their record is held
+    outside the actor's scope (the permission the purpose names, e.g. custody.receive for "reception").
+
+    The record must be one of the matches for the details given (``queries.choose_present_person``,
+    which audits the choice with the purpose); anything else is not found. The link brings the record into
+    the site's scope. Audited as ``people.site_linked`` with the purpose.
+    """
+    queries.require_purpose(actor, purpose)
+    site = _site_in_reach(actor, site_id)
+    kind = _choice(kind, PersonSiteLink.Kind, "kind")
+    person = queries.choose_present_person(
+        actor,
+        purpose=purpose,
+        person_id=person_id,
+        site_id=site.pk,
+        family_name=family_name,
+        given_name=given_name,
+        date_of_birth=date_of_birth,
+        for_update=True,
+    )
+    existing = person.site_links.filter(site=site, kind=kind, ended_on__isnull=True).first()
+    if existing is not None:
+        return existing
+    link = PersonSiteLink.objects.create(person=person, site=site, kind=kind, started_on=started_on or clock.today())
+    record_event(
+        actor,
+        "people.site_linked",
+        object_type="person_site_link",
+        object_id=link.pk,
+        subject_person_id=person.pk,
+        site_id=site.pk,
+        changed_fields=["site", "kind", "started_on"],
+        details={"kind": kind, "site": site.code, "purpose": purpose},
+        reason=purpose,
+    )
+    return link
+
+
 def allocate(actor: Actor, *, person_id, staff_username: str, site_id, started_on: dt.date | None = None) -> Allocation:
     """Put a person on a member of staff's caseload at a site in reach (people.edit). Audited as
     ``people.person_allocated``."""
