@@ -10,10 +10,14 @@ class CustodyConfig(AppConfig):
         from oms.core.events import subscribe
         from oms.custody.queries.episodes import occupants_under
         from oms.custody.services.non_associations import move_keep_aparts_on_merge
+        from oms.custody.views.profile_links import custody_profile_links
         from oms.facilities.queries import set_occupancy_counter
+        from oms.people.queries import register_profile_links
 
         # Keep-apart links survive a person merge (domain rules): move them to the survivor.
         subscribe("people.person_merged", move_keep_aparts_on_merge)
         # Facilities sits below custody: hand it the way to count who sleeps in a place, so an
         # occupied cell or bed cannot be deactivated.
         set_occupancy_counter(occupants_under)
+        # People sits below custody too: the person's profile links to their custody record this way.
+        register_profile_links(custody_profile_links)

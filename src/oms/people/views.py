@@ -107,6 +107,7 @@ def profile(request, public_id, tab="overview"):
             person.allocations.filter(ended_on__isnull=True).select_related("site", "staff").order_by("started_on")
         )
         context["has_photo"] = queries.has_photo(person)
+        context["elsewhere"] = queries.profile_links(actor, person)
     elif tab == "alerts":
         context["alerts"] = queries.list_alerts(actor, person)
     elif tab == "notes":

@@ -9,6 +9,7 @@ the survivor. Pages redirect to the survivor; the API answers 404 with that code
 """
 
 from oms.people.queries.duplicates import DuplicateCandidate, find_duplicate_candidates
+from oms.people.queries.profile_links import profile_links, register_profile_links, unregister_profile_links
 from oms.people.queries.reception import (
     CROSS_SCOPE_PURPOSES,
     PresentPersonMatch,
@@ -39,6 +40,9 @@ from oms.people.queries.search import SEARCH_LIMIT_MAX, PersonHit, SearchResult,
 from oms.people.queries.timeline import TimelineEntry, timeline
 
 __all__ = [
+    "profile_links",
+    "register_profile_links",
+    "unregister_profile_links",
     "CROSS_SCOPE_PURPOSES",
     "PresentPersonMatch",
     "choose_present_person",

@@ -1,0 +1,41 @@
+"""Links from a person's profile to records other apps keep about them ("Elsewhere in OMS").
+
+People sits below custody (and other apps) and may not import them, yet the profile should lead to the
+custody record, housing and so on. Apps above register a provider with ``register_profile_links`` when
+they load (the same pattern as ``oms.audit.queries.set_person_resolver`` and
+``oms.facilities.queries.set_occupancy_counter``). A provider decides from the actor's own permissions
+and scope which links to give; people only lists them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from oms.core.actor import Actor
+from oms.people.models import Person
+
+# provider(actor, person) -> [(label, url), ...]; it must return nothing the actor may not open.
+ProfileLinkProvider = Callable[[Actor, Person], list[tuple[str, str]]]
+
+_providers: list[ProfileLinkProvider] = []
+
+
+def register_profile_links(provider: ProfileLinkProvider) -> None:
+    """Register a provider of profile links (called from an app's ``ready()``). Registering the same
+    provider twice keeps one, so a reloaded app does not show its links twice."""
+    if provider not in _providers:
+        _providers.append(provider)
+
+
+def unregister_profile_links(provider: ProfileLinkProvider) -> None:
+    if provider in _providers:
+        _providers.remove(provider)
+
+
+def profile_links(actor: Actor, person: Person) -> list[tuple[str, str]]:
+    """Every registered provider's links for this person and actor, in registration order. The caller
+    has already read the person in scope (the profile page); no audit of its own."""
+    links: list[tuple[str, str]] = []
+    for provider in _providers:
+        links.extend(provider(actor, person))
+    return links
