@@ -116,6 +116,8 @@ def receive(request):
         [(posted["held_elsewhere_id"], "")] if posted is not None and posted.get("held_elsewhere_id") else []
     )
     form = forms.ReceptionForm(posted, sites=sites, people=people, held_elsewhere=held_elsewhere)
+    if posted is None and request.GET.get("site") in dict(form.fields["site"].choices):
+        form.initial["site"] = request.GET["site"]  # from an establishment's sub-navigation
     action = request.POST.get("action", "receive") if posted is not None else ""
 
     if action == "search":
