@@ -7,6 +7,7 @@ import logging
 
 from django.core.exceptions import RequestDataTooBig
 from django.db import transaction
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -112,6 +113,12 @@ def http_error(request, exc: HttpError):
 def request_too_large(request, exc):
     # A body over DATA_UPLOAD_MAX_MEMORY_SIZE (a large CSV import, say) is the caller's to shrink, not a 500.
     return _error(request, 413, "request_too_large", "The request body is too large.")
+
+
+@api.exception_handler(MultiPartParserError)
+def malformed_multipart(request, exc: MultiPartParserError):
+    """A multipart body Django cannot parse (no boundary, truncated) is the caller's error, not a 500."""
+    return _error(request, 422, "validation_error", "The request body is not valid multipart form data.")
 
 
 @api.exception_handler(Exception)

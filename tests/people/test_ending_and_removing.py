@@ -269,6 +269,18 @@ def test_photo_api_validates_like_the_page(client, alice, record):
     assert not PersonPhoto.objects.exists()
 
 
+def test_photo_api_refuses_a_body_that_is_not_multipart_with_a_clear_error(client, alice, record):
+    response = client.post(
+        f"{BASE}{record['person'].public_id}/photo",
+        data=b"not a multipart body",
+        content_type="multipart/form-data",  # no boundary: Django cannot parse it
+        **bearer(alice),
+    )
+    assert response.status_code == 422
+    assert response.json()["code"] == "validation_error"
+    assert not PersonPhoto.objects.exists()
+
+
 def test_photo_api_permission_matrix(client, alice, bob, charlie, prison_a, record):
     person = record["person"]
     assert _upload(client, charlie, person, PNG).status_code == 403

@@ -119,7 +119,7 @@ class ReasonIn(StrictIn):
     reason: str = Field(max_length=200)
 
 
-class NoteIn(StrictIn):
+class CountNoteIn(StrictIn):
     note: str = Field(default="", max_length=500)
 
 
@@ -435,7 +435,7 @@ def get_count(request, count_id: uuid.UUID):
 
 @router.post("/counts/{count_id}/clear", response={200: CountOut, **ERRORS}, summary="Clear the whole count")
 @api("custody.manage_counts")
-def clear_count(request, count_id: uuid.UUID, payload: NoteIn):
+def clear_count(request, count_id: uuid.UUID, payload: CountNoteIn):
     count = services.clear_count(request.actor, count_id=count_id, note=payload.note)
     return Status(200, _count(count_queries.count_view(count)))
 
@@ -492,6 +492,6 @@ def resolve_discrepancy(request, session_id: uuid.UUID, discrepancy_id: int, pay
     "/count-sessions/{session_id}/clear", response={200: SessionOut, **ERRORS}, summary="Clear one unit's count"
 )
 @api("custody.manage_counts")
-def clear_session(request, session_id: uuid.UUID, payload: NoteIn):
+def clear_session(request, session_id: uuid.UUID, payload: CountNoteIn):
     services.clear_session(request.actor, session_id=session_id, note=payload.note)
     return Status(200, _session(count_queries.get_session(request.actor, session_id)))

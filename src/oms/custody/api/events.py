@@ -28,7 +28,7 @@ CUSTODY_EVENTS = (
 )
 
 
-class EventOut(Schema):
+class CustodyEventOut(Schema):
     id: int
     name: str
     occurred_at: dt.datetime
@@ -37,12 +37,12 @@ class EventOut(Schema):
     payload: dict
 
 
-class EventPageOut(Schema):
-    events: list[EventOut]
+class CustodyEventPageOut(Schema):
+    events: list[CustodyEventOut]
     next_after: int  # pass as ``after`` to read on; equal to ``after`` when there was nothing new
 
 
-class EventParams(Schema):
+class CustodyEventParams(Schema):
     after: Annotated[int, Field(ge=0, le=2**62)] = 0
     limit: Annotated[int, Field(ge=1, le=1000)] = 200
 
@@ -61,9 +61,11 @@ def custody_events(actor: Actor, *, after: int, limit: int) -> list[OutboxMessag
     return list(messages.order_by("id")[:limit])
 
 
-@router.get("/events", response={200: EventPageOut, **ERRORS}, summary="Custody events after a given id (outbox feed)")
+@router.get(
+    "/events", response={200: CustodyEventPageOut, **ERRORS}, summary="Custody events after a given id (outbox feed)"
+)
 @api("custody.view")
-def list_events(request: HttpRequest, params: Query[EventParams]):
+def list_events(request: HttpRequest, params: Query[CustodyEventParams]):
     messages = custody_events(request.actor, after=params.after, limit=params.limit)
     return {
         "events": [

@@ -49,7 +49,7 @@ class PersonRef(Schema):
     given_name: str
 
 
-class ConflictOut(Schema):
+class HousingCheckOut(Schema):
     code: str
     check: str
     explanation: str
@@ -58,7 +58,7 @@ class ConflictOut(Schema):
 
 
 class HousingConflictOut(ErrorOut):
-    conflicts: list[ConflictOut]
+    conflicts: list[HousingCheckOut]
 
 
 class AssignmentOut(Schema):
@@ -87,7 +87,7 @@ class SuggestionOut(Schema):
     working_capacity: int
     security_level: str
     valid: bool
-    conflicts: list[ConflictOut]
+    conflicts: list[HousingCheckOut]
 
 
 class SuggestionParams(Schema):

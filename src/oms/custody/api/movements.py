@@ -117,7 +117,7 @@ class BatchErrorOut(ErrorOut):
     errors: list[RowErrorOut] = []
 
 
-class ConflictOut(ErrorOut):
+class MovementConflictOut(ErrorOut):
     conflicts: list[str] = []
 
 
@@ -221,7 +221,7 @@ def _refuse(status: int, body: dict) -> Status:
 
 @router.post(
     "/movements",
-    response={201: MovementOut, 409: ConflictOut, **{k: v for k, v in ERRORS.items() if k != 409}},
+    response={201: MovementOut, 409: MovementConflictOut, **{k: v for k, v in ERRORS.items() if k != 409}},
     summary="Record or schedule one movement (court, hospital, temporary release, escape, internal, transfer)",
 )
 @api("custody.record_movement")
@@ -283,7 +283,7 @@ def record_movement(request, payload: MovementIn):
     "/movements/batch",
     response={
         201: BatchOut,
-        409: ConflictOut,
+        409: MovementConflictOut,
         422: BatchErrorOut,
         **{k: v for k, v in ERRORS.items() if k not in (409, 422)},
     },
@@ -336,7 +336,7 @@ class CarryOutIn(StrictIn):
 
 @router.post(
     "/movements/{movement_id}/record",
-    response={201: MovementOut, 409: ConflictOut, **{k: v for k, v in ERRORS.items() if k != 409}},
+    response={201: MovementOut, 409: MovementConflictOut, **{k: v for k, v in ERRORS.items() if k != 409}},
     summary="Record that a scheduled movement happened (its actual time)",
 )
 @api("custody.record_movement")
