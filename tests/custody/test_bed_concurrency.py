@@ -136,3 +136,37 @@ def test_the_unique_index_turns_a_double_booking_into_a_conflict(prison_a):
     assert error.value.code == "custody.bed_taken"
     assert "just been taken" in error.value.detail
     assert BedAssignment.objects.filter(bed=bed, ended_at__isnull=True).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_people_kept_apart_by_landing_are_not_both_put_on_one_landing_at_once(prison_a):
+    """Different cells, same landing, same moment: the landing lock makes the second placement see the
+    first, so exactly one succeeds and the other is told why."""
+    from oms.custody.models import NonAssociation
+
+    estate = make_estate(prison_a, cells=2, beds_per_cell=1)
+    staff = [actor_of(make_user(f"officer{i}", roles=("custody_officer",), sites=(prison_a,))) for i in range(2)]
+    episodes = []
+    for i in range(2):
+        episode = make_episode(make_person(prison_a, family=f"Apart{i}", sex="male"), prison_a)
+        IntakeScreening.objects.create(episode=episode, cell_sharing="standard", screened_at=clock.now())
+        episodes.append(episode)
+    low, high = sorted(e.person_id for e in episodes)
+    now = clock.now()
+    NonAssociation.objects.create(
+        person_a_id=low, person_b_id=high, role_a="victim", role_b="perpetrator", reason="threat",
+        restriction_level="landing", comment="Threats on the exercise yard", authorised_by="Head of Security",
+        created_at=now, updated_at=now,
+    )  # fmt: skip
+    beds = [estate["A-1-1-01-1"], estate["A-1-1-02-1"]]
+
+    def place(actor, episode, bed):
+        return lambda: assign_bed(actor, episode_id=episode.public_id, bed_id=bed.public_id)
+
+    with writers_see_a_file_database():
+        outcomes = _run_together([place(*args) for args in zip(staff, episodes, beds, strict=True)])
+
+    won = [o for o in outcomes if isinstance(o, BedAssignment)]
+    lost = [o for o in outcomes if isinstance(o, Conflict)]
+    assert len(won) == 1 and len(lost) == 1, outcomes
+    assert "housing.keep_apart_landing" in [c.code for c in lost[0].conflicts]

@@ -18,6 +18,7 @@ from oms.core.errors import Conflict, PermissionDenied, RuleViolation
 from oms.custody.models import BedAssignment, CustodyEpisode
 from oms.custody.queries.episodes import get_episode
 from oms.custody.queries.housing import bed_facts, get_bed, kept_apart_from, person_facts, suggest_beds
+from oms.custody.queries.keep_aparts import keep_aparts_for
 from oms.custody.rules import housing as rules
 from oms.custody.services._common import emit, end_bed_assignment
 from oms.facilities.models import Location
@@ -69,16 +70,22 @@ def assign_bed(actor: Actor, *, episode_id, bed_id, reason: str = "", override_r
         raise Conflict("The person is no longer in custody here.", code="custody.episode_not_active")
     bed = get_bed(actor, bed_id)
     # Lock the destination cell, then the bed: everyone placing someone in this cell queues here, so
-    # capacity and cell-sharing are checked against what the previous writer committed.
+    # capacity and cell-sharing are checked against what the previous writer committed. Someone with a
+    # keep-apart at landing or wing level also locks the bed's landing and wing (and unit) first, so two
+    # people who must be kept apart cannot be put on one landing at the same moment; everyone else
+    # pays only for the cell. Locks are taken top-down (by depth) so two writers never deadlock.
+    to_lock = {bed.parent_id, bed.pk}
+    if any(k.restriction_level != "cell" for k in keep_aparts_for([episode.person_id])):
+        to_lock |= {int(pk) for pk in bed.path.strip("/").split("/") if pk}
     locked = {
         loc.pk: loc
-        for loc in Location.objects.select_for_update()
-        .filter(pk__in=[pk for pk in (bed.parent_id, bed.pk) if pk])
-        .order_by("depth")
+        for loc in Location.objects.select_for_update().filter(pk__in=[pk for pk in to_lock if pk]).order_by("depth")
     }
     bed = locked.get(bed.pk, bed)
 
     person = person_facts(episode)
+    # Read where the kept-apart people sleep only now, after the locks: a placement committed by a
+    # writer who held them is seen.
     conflicts = rules.bed_conflicts(person, bed_facts(bed), kept_apart_from(person.person_id))
     allowed, overridden = rules.decide_override(conflicts, override_reason=override_reason)
     if not allowed:
