@@ -2,7 +2,10 @@
 
 Thin: parse, call one service or query, shape the answer. Screening health detail is returned only to
 callers holding custody.view_screening_health (``null`` otherwise, with ``health_visible`` false).
-A possible duplicate person answers 409 with the candidates, as the person API does.
+A possible duplicate person answers 409 with the candidates, as the person API does. A record held outside
+the caller's scope is found with ``POST /receptions/held-elsewhere`` and received with
+``held_elsewhere_person_id``, through the same people-layer functions as the reception page (purpose
+"reception", audited).
 """
 
 import datetime as dt
@@ -12,10 +15,12 @@ from typing import Annotated, Literal
 from django.db import transaction
 from ninja import Field, Path, Query, Router, Schema, Status
 
+from oms.core.errors import RuleViolation
 from oms.custody import queries, services
 from oms.custody.models import CashEntry, CustodyEpisode, IntakeScreening, LawfulAuthority, PropertyItem
 from oms.custody.services.release import RELEASE_REASONS
 from oms.facilities.models import Location
+from oms.people import queries as people_queries
 from oms.people.models import Person, Sex
 from oms.people.schemas import DuplicateOut
 from oms.people.services import PossibleDuplicates
@@ -78,6 +83,9 @@ class ReceptionIn(StrictIn):
     legal_status: LegalStatusName
     person_id: uuid.UUID | None = None
     new_person: NewPersonIn | None = None
+    # A record held outside the caller's scope, picked from POST /receptions/held-elsewhere. It goes with
+    # ``new_person`` (the details typed, against which the pick is checked), never with ``person_id``.
+    held_elsewhere_person_id: uuid.UUID | None = None
     duplicate_override_reason: str = Field("", max_length=500)
     booking_number: str = Field("", max_length=20)
     received_from: str = Field("", max_length=200)
@@ -88,6 +96,15 @@ class ReceptionIn(StrictIn):
     currency: str = Field("GBP", min_length=3, max_length=3)
     screening: ScreeningIn | None = None
     release_due_on: dt.date | None = None
+
+
+class HeldElsewhereLookupIn(StrictIn):
+    """The details typed about the person in front of the officer (never a free search)."""
+
+    site_id: uuid.UUID
+    family_name: str = Field(..., min_length=1, max_length=100)
+    given_name: str = Field(..., min_length=1, max_length=100)
+    date_of_birth: dt.date | None = None
 
 
 class EndAuthorityIn(StrictIn):
@@ -199,6 +216,17 @@ class EpisodeOut(Schema):
     cash_balance_minor: int
     screening: ScreeningOut | None
     bed: str
+
+
+class HeldElsewhereMatchOut(Schema):
+    """The identifying minimum of a matching record held outside the caller's scope."""
+
+    id: uuid.UUID
+    family_name: str
+    given_name: str
+    date_of_birth: dt.date | None
+    system_number: str
+    matched_on: list[str]
 
 
 class ReleaseCheckOut(Schema):
@@ -377,6 +405,13 @@ def _rollback() -> None:
 )
 @api("custody.receive")
 def receive(request, payload: ReceptionIn):
+    if payload.held_elsewhere_person_id and payload.person_id:
+        # The service would refuse too, but naming the clashing field tells an API client what to drop.
+        raise RuleViolation(
+            "Send either person_id or held_elsewhere_person_id, not both",
+            code="custody.person_ambiguous",
+            field="held_elsewhere_person_id",
+        )
     data = payload.model_dump()
     new_person = data.pop("new_person")
     screening = data.pop("screening")
@@ -408,6 +443,43 @@ def receive(request, payload: ReceptionIn):
         ]
         return Status(409, {**error.as_dict(), "candidates": candidates})
     return Status(201, _episode_out(request, episode.public_id))
+
+
+@router.post(
+    "/receptions/held-elsewhere",
+    response={200: list[HeldElsewhereMatchOut], **ERRORS},
+    summary="Records held outside your access that match the person being received (audited)",
+)
+@api("custody.receive")
+def held_elsewhere_matches(request, payload: HeldElsewhereLookupIn):
+    """Records outside the caller's scope matching the details of the person physically present at a site
+    in reach (custody.receive). The people layer shows only the identifying minimum and audits each
+    record shown as ``people.present_person_match_viewed`` (purpose "reception"), as on the page. Records
+    already in scope are left out: the caller receives those with ``person_id``."""
+    site = queries.site_in_reach(request.actor, payload.site_id, permission="custody.receive")
+    matches = people_queries.matches_for_present_person(
+        request.actor,
+        purpose="reception",
+        site_id=site.pk,
+        family_name=payload.family_name,
+        given_name=payload.given_name,
+        date_of_birth=payload.date_of_birth,
+    )
+    return Status(
+        200,
+        [
+            {
+                "id": m.public_id,
+                "family_name": m.family_name,
+                "given_name": m.given_name,
+                "date_of_birth": m.date_of_birth,
+                "system_number": m.system_number,
+                "matched_on": list(m.matched_on),
+            }
+            for m in matches
+            if not m.in_scope
+        ],
+    )
 
 
 @router.get("/episodes/{episode_id}", response={200: EpisodeOut, **ERRORS}, summary="Read a custody episode")
