@@ -20,7 +20,10 @@ from oms.core.actor import Scope
 from tests.factories import make_organisation, make_site, make_user
 
 EXAMPLES_PER_OPERATION = 50
-ROLES = ("records_officer", "auditor", "user_administrator")
+# Three tokens, one per persona. The first holds the records officer's and the custody supervisor's
+# roles together, so the people operations (merge included) and the custody operations are both
+# exercised past the permission check.
+ROLES = (("records_officer", "supervisor"), ("auditor",), ("user_administrator",))
 # Operations anyone may call (they check credentials themselves).
 PUBLIC_OPERATIONS = {("POST", "/api/v1/accounts/login")}
 
@@ -29,8 +32,9 @@ PUBLIC_OPERATIONS = {("POST", "/api/v1/accounts/login")}
 def role_tokens(transactional_db):
     site = make_site(make_organisation())
     tokens = {}
-    for role in ROLES:
-        user = make_user(f"st_{role}", roles=(role,), sites=(site,), scope=Scope.SITES)
+    for roles in ROLES:
+        role = "+".join(roles)
+        user = make_user(f"st_{'_'.join(roles)}", roles=roles, sites=(site,), scope=Scope.SITES)
         secret = secrets.token_urlsafe(32)
         permissions = list(user.role_grants.values_list("role__grants__permission", flat=True))
         ApiToken.objects.create(
