@@ -21,6 +21,7 @@ from django.db.models import Q, QuerySet
 
 from oms.core.actor import Actor, Scope
 from oms.core.errors import NotFound
+from oms.core.ids import parse_public_id
 from oms.facilities import rules
 from oms.facilities.models import Location, Site
 
@@ -45,15 +46,6 @@ def occupants_in(location: Location) -> int:
 # --- lookups ---------------------------------------------------------------------------------------
 
 
-def _uuid(value, code: str, detail: str) -> uuid.UUID:
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value))
-    except (ValueError, AttributeError, TypeError):
-        raise NotFound(detail, code=code) from None
-
-
 def sites_in_view(actor: Actor) -> list[Site]:
     """Active sites the actor may see, by name. Permission: facilities.view."""
     actor.require("facilities.view")
@@ -68,7 +60,9 @@ def sites_in_view(actor: Actor) -> list[Site]:
 def get_site(actor: Actor, site_id, *, permission: str = "facilities.view") -> Site:
     """The site with public id ``site_id``; NotFound when missing or out of the actor's reach."""
     actor.require(permission)
-    site = Site.objects.filter(public_id=_uuid(site_id, "facilities.site_not_found", "Site not found.")).first()
+    site = Site.objects.filter(
+        public_id=parse_public_id(site_id, code="facilities.site_not_found", detail="Site not found.")
+    ).first()
     if site is None or not actor.can_reach_site(site.pk, site.organisation_id):
         raise NotFound("Site not found.", code="facilities.site_not_found", field="site")
     return site
@@ -92,7 +86,7 @@ def get_location(
     if for_update:
         locations = locations.select_for_update(of=("self",))
     location = locations.filter(
-        public_id=_uuid(location_id, "facilities.location_not_found", "Location not found.")
+        public_id=parse_public_id(location_id, code="facilities.location_not_found", detail="Location not found.")
     ).first()
     if location is None or not actor.can_reach_site(location.site_id, location.site.organisation_id):
         raise NotFound("Location not found.", code="facilities.location_not_found", field="location")

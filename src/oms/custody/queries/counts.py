@@ -15,8 +15,9 @@ from oms.audit.models import AuditEvent
 from oms.core import clock
 from oms.core.actor import Actor
 from oms.core.errors import NotFound
+from oms.core.ids import parse_public_id
 from oms.custody.models import Count, CountDiscrepancy, CountSession, CountTime, Movement
-from oms.custody.queries.episodes import _uuid, site_in_reach
+from oms.custody.queries.episodes import site_in_reach
 from oms.custody.rules import counts as rules
 from oms.facilities.models import Site
 
@@ -149,7 +150,7 @@ def get_count(actor: Actor, count_id) -> CountView:
     actor.require("custody.view")
     count = (
         Count.objects.select_related("site", "count_time", "started_by", "cleared_by")
-        .filter(public_id=_uuid(count_id, "custody.count_not_found"))
+        .filter(public_id=parse_public_id(count_id, code="custody.count_not_found"))
         .first()
     )
     if count is None or not actor.can_reach_site(count.site_id, count.site.organisation_id):
@@ -161,7 +162,7 @@ def get_session(actor: Actor, session_id) -> SessionView:
     actor.require("custody.view")
     session = (
         CountSession.objects.select_related("count__site", "unit")
-        .filter(public_id=_uuid(session_id, "custody.count_session_not_found"))
+        .filter(public_id=parse_public_id(session_id, code="custody.count_session_not_found"))
         .first()
     )
     if session is None or not actor.can_reach_site(session.count.site_id, session.count.site.organisation_id):

@@ -2,30 +2,20 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django.db.models import QuerySet
 
 from oms.core.actor import Actor
 from oms.core.errors import NotFound
+from oms.core.ids import parse_public_id
 from oms.custody.models import BedAssignment, CustodyEpisode
 from oms.facilities.models import Site
-
-
-def _uuid(value, code: str) -> uuid.UUID:
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value))
-    except (ValueError, AttributeError, TypeError):
-        raise NotFound(code=code)
 
 
 def site_in_reach(actor: Actor, site_id, *, permission: str = "custody.view") -> Site:
     """The site with public id ``site_id`` if the actor holds ``permission`` and may reach it; a site
     out of reach is 404 like a missing one."""
     actor.require(permission)
-    site = Site.objects.filter(public_id=_uuid(site_id, "facilities.site_not_found")).first()
+    site = Site.objects.filter(public_id=parse_public_id(site_id, code="facilities.site_not_found")).first()
     if site is None or not actor.can_reach_site(site.pk, site.organisation_id):
         raise NotFound("Site not found.", code="facilities.site_not_found", field="site")
     return site
@@ -47,7 +37,7 @@ def get_episode(
     episodes = episodes_in_scope(actor)
     if for_update:
         episodes = episodes.select_for_update(of=("self",))
-    episode = episodes.filter(public_id=_uuid(episode_id, "custody.episode_not_found")).first()
+    episode = episodes.filter(public_id=parse_public_id(episode_id, code="custody.episode_not_found")).first()
     if episode is None:
         raise NotFound("Custody record not found.", code="custody.episode_not_found")
     return episode
@@ -59,7 +49,7 @@ def active_episode_for_person(actor: Actor, person_id, *, permission: str = "cus
     episodes = episodes_in_scope(actor).filter(status=CustodyEpisode.Status.ACTIVE)
     if for_update:
         episodes = episodes.select_for_update(of=("self",))
-    episode = episodes.filter(person__public_id=_uuid(person_id, "custody.episode_not_found")).first()
+    episode = episodes.filter(person__public_id=parse_public_id(person_id, code="custody.episode_not_found")).first()
     if episode is None:
         raise NotFound("This person is not in custody here.", code="custody.episode_not_found")
     return episode

@@ -7,13 +7,13 @@ held elsewhere" with no id (a keep-apart still binds there, so its existence is 
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 
 from django.db.models import F, Q
 
 from oms.core.actor import Actor
 from oms.core.errors import NotFound
+from oms.core.ids import parse_public_id
 from oms.custody.models import KeepApartGroup, KeepApartMember, NonAssociation
 from oms.custody.queries.keep_aparts import keep_aparts_for
 from oms.people.models import Person
@@ -57,13 +57,6 @@ class KeepApartView:
     restriction_level: str
     source: str  # non_association / group
     reason: str
-
-
-def _uuid(value, code: str, detail: str) -> uuid.UUID:
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except (ValueError, AttributeError, TypeError):
-        raise NotFound(detail, code=code)
 
 
 def _readable(actor: Actor, person_ids) -> dict[int, Person]:
@@ -110,7 +103,9 @@ def non_associations_in_scope(actor: Actor, *, open_only: bool = True, limit: in
 def get_non_association(actor: Actor, non_association_id) -> PairView:
     """One pair when at least one of its people is in reach; 404 otherwise."""
     actor.require(VIEW)
-    wanted = _uuid(non_association_id, "custody.non_association_not_found", "Non-association not found.")
+    wanted = parse_public_id(
+        non_association_id, code="custody.non_association_not_found", detail="Non-association not found."
+    )
     pair = NonAssociation.objects.filter(public_id=wanted).first()
     if pair is None:
         raise NotFound("Non-association not found.", code="custody.non_association_not_found")
@@ -148,7 +143,7 @@ def keep_apart_groups(actor: Actor, *, open_only: bool = True) -> list[GroupView
 
 def get_keep_apart_group(actor: Actor, group_id) -> GroupView:
     actor.require(VIEW)
-    wanted = _uuid(group_id, "custody.group_not_found", "Keep-apart group not found.")
+    wanted = parse_public_id(group_id, code="custody.group_not_found", detail="Keep-apart group not found.")
     group = KeepApartGroup.objects.filter(public_id=wanted).first()
     if group is None:
         raise NotFound("Keep-apart group not found.", code="custody.group_not_found")

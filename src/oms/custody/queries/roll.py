@@ -34,8 +34,9 @@ from django.db.models.functions import Cast, Coalesce, StrIndex, Substr
 from oms.core import clock
 from oms.core.actor import Actor
 from oms.core.errors import NotFound
+from oms.core.ids import parse_public_id
 from oms.custody.models import BedAssignment, CustodyEpisode, Movement
-from oms.custody.queries.episodes import _uuid, site_in_reach
+from oms.custody.queries.episodes import site_in_reach
 from oms.custody.rules.counts import local_day_start
 from oms.facilities.models import Location, Site
 
@@ -423,7 +424,10 @@ def roll(actor: Actor, site_id) -> FacilityRoll:
 
 def unit_in_site(site: Site, unit_id) -> Location:
     unit = Location.objects.filter(
-        site=site, public_id=_uuid(unit_id, "custody.unit_not_found"), parent__isnull=True, residential=True
+        site=site,
+        public_id=parse_public_id(unit_id, code="custody.unit_not_found"),
+        parent__isnull=True,
+        residential=True,
     ).first()
     if unit is None:
         raise NotFound("Unit not found.", code="custody.unit_not_found", field="unit")

@@ -12,8 +12,6 @@ here rather than in the generic merge, because a pair must stay ordered and uniq
 
 from __future__ import annotations
 
-import uuid
-
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
@@ -22,6 +20,7 @@ from oms.core import clock
 from oms.core.actor import Actor
 from oms.core.errors import Conflict, NotFound, RuleViolation
 from oms.core.events import Event
+from oms.core.ids import parse_public_id
 from oms.custody.models import KeepApartGroup, KeepApartMember, NonAssociation, RestrictionLevel
 from oms.people.models import Person
 from oms.people.queries import find_person, people_in_scope
@@ -48,13 +47,6 @@ def _choice(value, choices, field: str, message: str) -> str:
     return value
 
 
-def _uuid(value, code: str, detail: str) -> uuid.UUID:
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except (ValueError, AttributeError, TypeError):
-        raise NotFound(detail, code=code)
-
-
 def _person(actor: Actor, public_id, field: str) -> Person:
     """A live person in the actor's reach; anything else answers 404 on ``field``."""
     try:
@@ -65,7 +57,9 @@ def _person(actor: Actor, public_id, field: str) -> Person:
 
 def _pair_for_change(actor: Actor, non_association_id) -> NonAssociation:
     """The pair, locked, when both people are within reach; otherwise 404."""
-    wanted = _uuid(non_association_id, "custody.non_association_not_found", "Non-association not found.")
+    wanted = parse_public_id(
+        non_association_id, code="custody.non_association_not_found", detail="Non-association not found."
+    )
     pair = NonAssociation.objects.select_for_update().filter(public_id=wanted).first()
     if pair is None or not _both_reachable(actor, pair):
         raise NotFound("Non-association not found.", code="custody.non_association_not_found")
@@ -187,7 +181,9 @@ def update_non_association(
     if roles:
         sides = dict(Person.objects.filter(pk__in=[pair.person_a_id, pair.person_b_id]).values_list("public_id", "pk"))
         for public_id, role in roles.items():
-            pk = sides.get(_uuid(public_id, "custody.person_not_in_pair", "That person is not in this pair."))
+            pk = sides.get(
+                parse_public_id(public_id, code="custody.person_not_in_pair", detail="That person is not in this pair.")
+            )
             if pk is None:
                 raise RuleViolation(
                     "That person is not in this pair.", code="custody.person_not_in_pair", field="roles"
@@ -244,7 +240,7 @@ def _close_pair(actor: Actor, pair: NonAssociation, reason: str) -> None:
 
 
 def _group_for_change(group_id) -> KeepApartGroup:
-    wanted = _uuid(group_id, "custody.group_not_found", "Keep-apart group not found.")
+    wanted = parse_public_id(group_id, code="custody.group_not_found", detail="Keep-apart group not found.")
     group = KeepApartGroup.objects.select_for_update().filter(public_id=wanted).first()
     if group is None:
         raise NotFound("Keep-apart group not found.", code="custody.group_not_found")

@@ -10,6 +10,7 @@ from oms.audit.services import record_event
 from oms.core import clock
 from oms.core.actor import Actor, Scope
 from oms.core.errors import NotFound
+from oms.core.ids import parse_public_id
 from oms.facilities.models import Site
 from oms.people import rules
 from oms.people.models import Alert, Allocation, CaseNote, Identifier, Person, PersonName, PersonPhoto, PersonSiteLink
@@ -70,12 +71,7 @@ def people_in_scope(actor: Actor) -> QuerySet[Person]:
 
 
 def _parse_public_id(public_id) -> uuid.UUID:
-    if isinstance(public_id, uuid.UUID):
-        return public_id
-    try:
-        return uuid.UUID(str(public_id))
-    except (ValueError, AttributeError, TypeError):
-        raise NotFound(code="people.not_found")
+    return parse_public_id(public_id, code="people.not_found")
 
 
 def find_person(actor: Actor, public_id, *, for_update: bool = False, allow_merged: bool = False) -> Person:

@@ -4,24 +4,17 @@ lookup (locked, in reach) and opening a session with its roll snapshot."""
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 from oms.core import clock
 from oms.core.actor import Actor
 from oms.core.errors import Conflict, NotFound, RuleViolation
+from oms.core.ids import parse_public_id
 from oms.custody.models import Count, CountSession
 from oms.custody.queries.roll import unit_people
 from oms.facilities.models import Location, Site
 
 MAX_COUNTED = 100_000  # no unit holds more; a larger figure is a typing slip
 PAPER_ENTRY_WINDOW = dt.timedelta(hours=24)  # a paper count is entered within a day of being taken
-
-
-def _as_uuid(value, code: str, detail: str) -> uuid.UUID:
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except (ValueError, AttributeError, TypeError):
-        raise NotFound(detail, code=code)
 
 
 def _text(value: str | None, *, field: str, code: str, label: str, max_length: int, required: bool = True) -> str:
@@ -69,7 +62,7 @@ def _open_session(count: Count, unit: Location, *, two_officer: bool, recount_of
 
 def _session(actor: Actor, session_id, permission: str) -> CountSession:
     actor.require(permission)
-    pk = _as_uuid(session_id, "custody.count_session_not_found", "Count session not found.")
+    pk = parse_public_id(session_id, code="custody.count_session_not_found", detail="Count session not found.")
     session = (
         CountSession.objects.select_for_update(of=("self",))
         .select_related("count__site", "unit")

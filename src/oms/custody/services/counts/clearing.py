@@ -6,10 +6,11 @@ from oms.audit.services import record_event
 from oms.core import clock
 from oms.core.actor import Actor
 from oms.core.errors import Conflict, NotFound
+from oms.core.ids import parse_public_id
 from oms.custody.models import Count, CountSession
 from oms.custody.queries.counts import late_tolerance
 from oms.custody.rules import counts as rules
-from oms.custody.services.counts._common import _as_uuid, _session, _text
+from oms.custody.services.counts._common import _session, _text
 
 
 def clear_session(actor: Actor, *, session_id, note: str = "") -> CountSession:
@@ -50,7 +51,7 @@ def clear_count(actor: Actor, *, count_id, note: str = "") -> Count:
     movements are no longer flagged after this. ``custody.manage_counts``; audited
     ``custody.count_cleared`` (with whether it was late)."""
     actor.require("custody.manage_counts")
-    pk = _as_uuid(count_id, "custody.count_not_found", "Count not found.")
+    pk = parse_public_id(count_id, code="custody.count_not_found", detail="Count not found.")
     count = Count.objects.select_for_update(of=("self",)).select_related("site").filter(public_id=pk).first()
     if count is None or not actor.can_reach_site(count.site_id, count.site.organisation_id):
         raise NotFound("Count not found.", code="custody.count_not_found")

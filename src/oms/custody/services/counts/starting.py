@@ -11,10 +11,11 @@ from oms.audit.services import record_event
 from oms.core import clock
 from oms.core.actor import Actor
 from oms.core.errors import Conflict, RuleViolation
+from oms.core.ids import parse_public_id
 from oms.custody.models import Count, CountTime
 from oms.custody.queries.episodes import site_in_reach
 from oms.custody.rules import counts as rules
-from oms.custody.services.counts._common import _as_uuid, _open_session, _text
+from oms.custody.services.counts._common import _open_session, _text
 from oms.facilities.models import Location, Site
 
 
@@ -24,7 +25,7 @@ def _units_to_count(site: Site, unit_ids) -> list[Location]:
     if unit_ids is None:
         chosen = in_count
     else:
-        wanted = [_as_uuid(u, "custody.unit_not_in_count", "Unit not found.") for u in unit_ids]
+        wanted = [parse_public_id(u, code="custody.unit_not_in_count", detail="Unit not found.") for u in unit_ids]
         by_id = {u.public_id: u for u in in_count}
         missing = [u for u in wanted if u not in by_id]
         if missing:
