@@ -6,35 +6,21 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from oms.core.errors import Conflict, NotFound, RuleViolation
+from oms.core.errors import NotFound, RuleViolation
 from oms.facilities import forms, queries, rules, services
 from oms.facilities.models import Location
 from oms.web.access import page
+from oms.web.forms import posted, service_errors_on
 
 MANAGE = "facilities.manage_locations"
 # Beyond this many rows the whole-site table is too long to read or render quickly: the page asks
 # for a unit instead.
 TREE_PAGE_LIMIT = 2000
-
-
-def _posted(request):
-    return request.POST if request.method == "POST" else None
-
-
-def _service_errors_on(form, call):
-    """Run a service call; put a rule or conflict error on its field and undo any partial write."""
-    try:
-        return call()
-    except (RuleViolation, Conflict) as error:
-        transaction.set_rollback(True)
-        form.add_error(error.field if error.field in form.fields else None, error.detail)
-        return None
 
 
 def _tree_url(location: Location) -> str:
@@ -100,10 +86,10 @@ def add_location(request, site_id):
         raise RuleViolation(
             f"Nothing can be added under {rules.kind_label(parent.kind)}.", code="facilities.kind_not_allowed"
         )
-    form = forms.NewLocationForm(_posted(request), allowed_kinds=allowed)
+    form = forms.NewLocationForm(posted(request), allowed_kinds=allowed)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        location = _service_errors_on(
+        location = service_errors_on(
             form,
             lambda: services.create_location(
                 actor, site_id=the_site.public_id, parent_id=parent.public_id if parent else None, **data
@@ -133,13 +119,11 @@ def edit_location(request, location_id):
     actor = request.actor
     location = queries.get_location(actor, location_id, permission=MANAGE)
     initial = {f: getattr(location, f) for f in services.EDITABLE_FIELDS}
-    form = forms.EditLocationForm(
-        _posted(request), initial={**initial, "version": location.version}, kind=location.kind
-    )
+    form = forms.EditLocationForm(posted(request), initial={**initial, "version": location.version}, kind=location.kind)
     if request.method == "POST" and form.is_valid():
         changes = dict(form.cleaned_data)
         version = changes.pop("version")
-        updated = _service_errors_on(
+        updated = service_errors_on(
             form,
             lambda: services.update_location(actor, location_id=location.public_id, version=version, **changes),
         )
@@ -165,10 +149,10 @@ def deactivate_location(request, location_id):
     """Take a location out of use with a reason and an optional expected return date."""
     actor = request.actor
     location = queries.get_location(actor, location_id, permission=MANAGE)
-    form = forms.DeactivateForm(_posted(request), initial={"version": location.version})
+    form = forms.DeactivateForm(posted(request), initial={"version": location.version})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        done = _service_errors_on(
+        done = service_errors_on(
             form,
             lambda: services.deactivate_location(
                 actor,
@@ -202,9 +186,9 @@ def reactivate_location(request, location_id):
     """Bring a deactivated location back into use (a confirmation page, then a POST)."""
     actor = request.actor
     location = queries.get_location(actor, location_id, permission=MANAGE)
-    form = forms.ReactivateForm(_posted(request), initial={"version": location.version})
+    form = forms.ReactivateForm(posted(request), initial={"version": location.version})
     if request.method == "POST" and form.is_valid():
-        done = _service_errors_on(
+        done = service_errors_on(
             form,
             lambda: services.reactivate_location(
                 actor, location_id=location.public_id, version=form.cleaned_data["version"]
@@ -265,7 +249,7 @@ def _import_locations(request, site_id):
     actor = request.actor
     the_site = queries.get_site(actor, site_id, permission=MANAGE)
     form = forms.ImportForm(
-        _posted(request),
+        posted(request),
         request.FILES if request.method == "POST" else None,
         # csrf_protect has read the body by now, so the size limit has already had its say.
         too_large=getattr(request, "oms_upload_too_large", False),
@@ -273,7 +257,7 @@ def _import_locations(request, site_id):
     report = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        report = _service_errors_on(
+        report = service_errors_on(
             form,
             lambda: services.import_locations(
                 actor, site_id=the_site.public_id, csv_text=data["text"], dry_run=data["dry_run"]

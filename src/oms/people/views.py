@@ -16,25 +16,9 @@ from oms.core.errors import Conflict, NotFound, RuleViolation
 from oms.people import forms, queries, rules, services
 from oms.people.models import PersonName
 from oms.web.access import page
+from oms.web.forms import posted, service_errors_on
 
 TABS = (("overview", "Overview"), ("alerts", "Alerts"), ("notes", "Case notes"), ("timeline", "Timeline"))
-
-
-def _posted(request, *, files=False):
-    """The submitted data on a POST, even an empty one (an empty submit must show its errors), else None."""
-    if request.method != "POST":
-        return (None, None) if files else None
-    return (request.POST, request.FILES) if files else request.POST
-
-
-def _service_errors_on(form, call):
-    """Run a service call; put a rule or conflict error on its field and undo any partial write."""
-    try:
-        return call()
-    except (RuleViolation, Conflict) as error:
-        transaction.set_rollback(True)
-        form.add_error(error.field if error.field in form.fields else None, error.detail)
-        return None
 
 
 def _person_or_redirect(request, public_id, tab="overview"):
@@ -127,7 +111,7 @@ def profile(request, public_id, tab="overview"):
 def create(request):
     """Create a person; possible duplicates are listed and need a reason to create anyway."""
     sites = queries.sites_in_reach(request.actor)
-    form = forms.CreatePersonForm(_posted(request), sites=sites)
+    form = forms.CreatePersonForm(posted(request), sites=sites)
     candidates = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -169,11 +153,11 @@ def edit(request, public_id):
         return redirect_to
     initial = {f: getattr(person, f) for f in services.EDITABLE_FIELDS}
     initial["languages"] = " ".join(person.languages or [])
-    form = forms.EditPersonForm(_posted(request), initial={**initial, "version": person.version})
+    form = forms.EditPersonForm(posted(request), initial={**initial, "version": person.version})
     if request.method == "POST" and form.is_valid():
         changes = dict(form.cleaned_data)
         version = changes.pop("version")
-        if _service_errors_on(
+        if service_errors_on(
             form, lambda: services.update_person(request.actor, person_id=person.public_id, version=version, **changes)
         ):
             messages.success(request, "Details saved.")
@@ -196,7 +180,7 @@ def _sub_record_page(request, public_id, *, form, title, button, save, tab="over
     if redirect_to:
         return redirect_to
     if request.method == "POST" and save is not None and form.is_valid():
-        if _service_errors_on(form, lambda: save(person, form.cleaned_data)) is not None:
+        if service_errors_on(form, lambda: save(person, form.cleaned_data)) is not None:
             messages.success(request, success)
             return redirect("people:profile_tab", public_id=person.public_id, tab=tab)
     return render(
@@ -212,7 +196,7 @@ def add_alias(request, public_id):
     return _sub_record_page(
         request,
         public_id,
-        form=forms.AliasForm(_posted(request)),
+        form=forms.AliasForm(posted(request)),
         title="Add another name",
         button="Add name",
         save=lambda p, d: services.add_alias(request.actor, person_id=p.public_id, **d),
@@ -225,7 +209,7 @@ def add_identifier(request, public_id):
     return _sub_record_page(
         request,
         public_id,
-        form=forms.IdentifierForm(_posted(request)),
+        form=forms.IdentifierForm(posted(request)),
         title="Add an identifier",
         button="Add identifier",
         success="Identifier added.",
@@ -248,7 +232,7 @@ def remove_address(request, public_id, address_id):
     return _sub_record_page(
         request,
         public_id,
-        form=forms.RemoveForm(_posted(request)),
+        form=forms.RemoveForm(posted(request)),
         title="Remove the address",
         button="Remove address",
         success="Address removed.",
@@ -263,7 +247,7 @@ def remove_contact(request, public_id, contact_id):
     return _sub_record_page(
         request,
         public_id,
-        form=forms.RemoveForm(_posted(request)),
+        form=forms.RemoveForm(posted(request)),
         title="Remove the contact",
         button="Remove contact",
         success="Contact removed.",
@@ -278,7 +262,7 @@ def end_site_link(request, public_id, link_id):
     return _sub_record_page(
         request,
         public_id,
-        form=forms.EndForm(_posted(request)),
+        form=forms.EndForm(posted(request)),
         title="End the link with this site",
         button="End link",
         success="Link with the site ended.",
@@ -291,7 +275,7 @@ def end_allocation(request, public_id, allocation_id):
     return _sub_record_page(
         request,
         public_id,
-        form=forms.EndForm(_posted(request)),
+        form=forms.EndForm(posted(request)),
         title="Take the person off this caseload",
         button="End allocation",
         success="Allocation ended.",
@@ -306,7 +290,7 @@ def add_alert(request, public_id):
     return _sub_record_page(
         request,
         public_id,
-        form=forms.AlertForm(_posted(request)),
+        form=forms.AlertForm(posted(request)),
         title="Add an alert",
         button="Add alert",
         tab="alerts",
@@ -320,7 +304,7 @@ def close_alert(request, public_id, alert_id):
     return _sub_record_page(
         request,
         public_id,
-        form=forms.CloseAlertForm(_posted(request)),
+        form=forms.CloseAlertForm(posted(request)),
         title="Close the alert",
         button="Close alert",
         tab="alerts",
@@ -331,7 +315,7 @@ def close_alert(request, public_id, alert_id):
 
 @page("people.add_note")
 def add_note(request, public_id):
-    form = forms.CaseNoteForm(_posted(request), note_types=queries.readable_note_types(request.actor))
+    form = forms.CaseNoteForm(posted(request), note_types=queries.readable_note_types(request.actor))
     return _sub_record_page(
         request,
         public_id,
@@ -350,7 +334,7 @@ def merge(request, public_id):
     person, redirect_to = _person_or_redirect(request, public_id)
     if redirect_to:
         return redirect_to
-    form = forms.MergeForm(_posted(request))
+    form = forms.MergeForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -359,7 +343,7 @@ def merge(request, public_id):
             form.add_error("other_system_number", "No record with that system number was found.")
         else:
             survivor, duplicate = (person, other) if data["survivor"] == "this" else (other, person)
-            outcome = _service_errors_on(
+            outcome = service_errors_on(
                 form,
                 lambda: services.merge_people(
                     request.actor,
@@ -405,7 +389,7 @@ def add_photo(request, public_id):
 
 @csrf_protect
 def _add_photo(request, public_id):
-    form = forms.PhotoForm(*_posted(request, files=True))
+    form = forms.PhotoForm(*posted(request, files=True))
     if getattr(request, "oms_upload_too_large", False):
         form = forms.PhotoForm({})
         form.add_error("photo", "The selected file must be smaller than 2 MB")

@@ -10,6 +10,9 @@ from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from oms.core.errors import Conflict, RuleViolation
 
 DATE_PARTS = ("day", "month", "year")
 
@@ -65,3 +68,22 @@ class DateInputField(forms.MultiValueField):
                 f"{self.label or 'Date'} must be between {self.min_year} and {self.max_year}", code="date_out_of_range"
             )
         return value
+
+
+def posted(request, *, files: bool = False):
+    """The submitted data on a POST, even an empty one (an empty submit must show its errors), else None;
+    with ``files``, the pair (data, files)."""
+    if request.method != "POST":
+        return (None, None) if files else None
+    return (request.POST, request.FILES) if files else request.POST
+
+
+def service_errors_on(form, call):
+    """Run a service call for a page; put a rule or conflict error on the form field it names (or the form
+    as a whole) and mark the request's transaction for rollback so any partial write is undone."""
+    try:
+        return call()
+    except (RuleViolation, Conflict) as error:
+        transaction.set_rollback(True)
+        form.add_error(error.field if error.field in form.fields else None, error.detail)
+        return None

@@ -27,6 +27,7 @@ from oms.facilities.models import Site
 from oms.people import queries as people_queries
 from oms.people.services import PossibleDuplicates
 from oms.web.access import page
+from oms.web.forms import posted
 
 # Service error fields that a page form names differently.
 _FIELD_ALIASES = {"cash_minor": "cash", "amount_minor": "amount", "person": "q", "property_description": "property"}
@@ -261,10 +262,6 @@ def _intake_page(request, episode_id, *, form, title, button, save, success, per
     )
 
 
-def _posted(request):
-    return request.POST if request.method == "POST" else None
-
-
 @page("custody.receive")
 def add_authority(request, episode_id):
     def save(episode, data):
@@ -275,7 +272,7 @@ def add_authority(request, episode_id):
     return _intake_page(
         request,
         episode_id,
-        form=forms.AuthorityForm(_posted(request)),
+        form=forms.AuthorityForm(posted(request)),
         title="Add a warrant, order or hold",
         button="Add",
         save=save,
@@ -293,7 +290,7 @@ def end_authority(request, episode_id, authority_id):
     return _intake_page(
         request,
         episode_id,
-        form=forms.EndAuthorityForm(_posted(request)),
+        form=forms.EndAuthorityForm(posted(request)),
         title="End an authority",
         button="End it",
         save=save,
@@ -309,7 +306,7 @@ def add_property(request, episode_id):
     return _intake_page(
         request,
         episode_id,
-        form=forms.PropertyForm(_posted(request)),
+        form=forms.PropertyForm(posted(request)),
         title="Add a property item",
         button="Add item",
         save=save,
@@ -327,7 +324,7 @@ def close_property(request, episode_id, item_id):
     return _intake_page(
         request,
         episode_id,
-        form=forms.ClosePropertyForm(_posted(request)),
+        form=forms.ClosePropertyForm(posted(request)),
         title="Return or dispose of an item",
         button="Save",
         save=save,
@@ -349,7 +346,7 @@ def record_cash(request, episode_id):
     return _intake_page(
         request,
         episode_id,
-        form=forms.CashForm(_posted(request)),
+        form=forms.CashForm(posted(request)),
         title="Record cash",
         button="Record",
         save=save,
@@ -380,7 +377,7 @@ def screening(request, episode_id):
     return _intake_page(
         request,
         episode_id,
-        form=forms.ScreeningForm(_posted(request), initial=initial, show_health=show_health),
+        form=forms.ScreeningForm(posted(request), initial=initial, show_health=show_health),
         title="First-night screening",
         button="Save screening",
         save=save,
@@ -396,7 +393,7 @@ def release(request, episode_id):
     """Release: the checks are listed; the release is refused while any fails, unless a supervisor
     overrides the ones that may be overridden with a reason."""
     actor = request.actor
-    form = forms.ReleaseForm(_posted(request))
+    form = forms.ReleaseForm(posted(request))
     episode = get_episode(actor, episode_id, permission="custody.release")
     failed = None
     # Read before trying: a refused release rolls the transaction back, after which nothing can be read.
