@@ -1,0 +1,1 @@
+"""Sentencing: courts, charges and offences, sentences, adjustments and the release-date engine."""
