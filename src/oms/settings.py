@@ -42,6 +42,10 @@ FIELD_ENCRYPTION_KEYS_FILE = os.environ.get("OMS_FIELD_KEYS_FILE", "")
 # production requires the file.
 AUDIT_SIGNING_KEY_FILE = os.environ.get("OMS_AUDIT_SIGNING_KEY_FILE", "")
 AUDIT_CHECKPOINT_INTERVAL = int(os.environ.get("OMS_AUDIT_CHECKPOINT_INTERVAL", "1000"))
+# The release-date profile of facilities that have not chosen one (docs/sentencing-profiles.md), and a
+# directory of extra data-defined profiles (YAML/JSON) on top of the shipped ones.
+RELEASE_PROFILE = os.environ.get("OMS_RELEASE_PROFILE", "england-wales")
+RELEASE_PROFILES_DIR = os.environ.get("OMS_RELEASE_PROFILES_DIR", "")
 AUDIT_RETENTION_DAYS = int(os.environ.get("OMS_AUDIT_RETENTION_DAYS", "730"))  # AUD-6: 2 years, never < 365
 
 INSTALLED_APPS = [
@@ -62,6 +66,7 @@ INSTALLED_APPS = [
     "oms.facilities",
     "oms.accounts",
     "oms.people",
+    "oms.sentencing",
     "oms.custody",
     "oms.demo",
     "oms.bench",

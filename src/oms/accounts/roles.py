@@ -46,26 +46,56 @@ _CUSTODY_SUPERVISION = [
     "custody.manage_observations",
 ]
 
+_SENTENCING_READ = ["sentencing.view"]
+_SENTENCING_RECORDS = [
+    "sentencing.view",
+    "sentencing.manage_records",
+    "sentencing.manage_adjustments",
+    "sentencing.calculate",
+]
+
 SEED_ROLES: dict[str, tuple[str, list[str]]] = {
     "administrator": (
         "Administrator",
-        ["facilities.view", "facilities.manage", "facilities.manage_locations", "accounts.manage_api_clients"],
+        [
+            "facilities.view",
+            "facilities.manage",
+            "facilities.manage_locations",
+            "accounts.manage_api_clients",
+            "sentencing.manage_offences",
+            "sentencing.manage_profiles",
+        ],
     ),
     "user_administrator": ("User administrator", ["accounts.manage_users", "accounts.unlock_users", "facilities.view"]),
     "auditor": ("Auditor", ["audit.view", "audit.verify", "facilities.view"]),
     "records_officer": (
         "Records officer",
-        [*_PEOPLE_CASEWORK, "people.create", "people.edit", "people.merge", "people.close_alert"],
+        [
+            *_PEOPLE_CASEWORK,
+            "people.create",
+            "people.edit",
+            "people.merge",
+            "people.close_alert",
+            *_SENTENCING_RECORDS,
+        ],
     ),
-    "custody_officer": ("Custody officer", [*_PEOPLE_CASEWORK, "people.create", *_CUSTODY_FLOOR]),
+    "custody_officer": ("Custody officer", [*_PEOPLE_CASEWORK, "people.create", *_CUSTODY_FLOOR, *_SENTENCING_READ]),
     "supervisor": (
         "Supervisor",
-        [*_PEOPLE_CASEWORK, "people.create", "people.edit", "people.close_alert", *_CUSTODY_SUPERVISION],
+        [
+            *_PEOPLE_CASEWORK,
+            "people.create",
+            "people.edit",
+            "people.close_alert",
+            *_CUSTODY_SUPERVISION,
+            *_SENTENCING_READ,
+            "sentencing.override_dates",
+        ],
     ),
-    "case_manager": ("Case manager", [*_PEOPLE_CASEWORK, "people.edit"]),
+    "case_manager": ("Case manager", [*_PEOPLE_CASEWORK, "people.edit", *_SENTENCING_READ]),
     "probation_officer": (
         "Probation officer",
-        [*_PEOPLE_CASEWORK, "people.create", "people.edit", "people.close_alert"],
+        [*_PEOPLE_CASEWORK, "people.create", "people.edit", "people.close_alert", *_SENTENCING_READ],
     ),
     "programme_facilitator": ("Programme facilitator", [*_PEOPLE_READ, "people.add_note"]),
     "health_worker": (

@@ -1,0 +1,1 @@
+"""Sentencing services: every change to the legal record, sentences, adjustments and calculations."""
