@@ -134,11 +134,15 @@ def mount_routers() -> None:
     from oms.custody.api import router as custody_router
     from oms.facilities.api import router as facilities_router
     from oms.people.api import router as people_router
+    from oms.sentencing.api import release_dates_router
+    from oms.sentencing.api import router as sentencing_router
 
     api.add_router("/accounts", accounts_router)
     api.add_router("/audit", audit_router)
     api.add_router("/facilities", facilities_router)
     api.add_router("/people", people_router)
+    api.add_router("/sentencing", sentencing_router)
+    api.add_router("/release-dates", release_dates_router)
     api.add_router("/custody", custody_router)
 
 

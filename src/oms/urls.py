@@ -8,6 +8,7 @@ urlpatterns = [
     path("audit/", include("oms.audit.urls")),
     path("facilities/", include("oms.facilities.urls")),
     path("people/", include("oms.people.urls")),
+    path("sentencing/", include("oms.sentencing.urls")),
     path("custody/", include("oms.custody.urls")),
     path("api/v1/", api.urls),
 ]

@@ -1,0 +1,5 @@
+"""Sentencing API: offences (filled in by its owner)."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,1 @@
+"""Sentencing pages, one module of views per area."""

@@ -1,0 +1,3 @@
+"""Sentencing pages: calculations."""
+
+urlpatterns: list = []

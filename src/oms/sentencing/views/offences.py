@@ -1,0 +1,3 @@
+"""Sentencing pages: offences."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Sentencing pages: records."""
+
+urlpatterns: list = []

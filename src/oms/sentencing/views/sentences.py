@@ -1,0 +1,3 @@
+"""Sentencing pages: sentences."""
+
+urlpatterns: list = []
