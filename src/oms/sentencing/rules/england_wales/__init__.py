@@ -1,0 +1,237 @@
+"""England and Wales: standard determinate sentences (release at the half-way point).
+
+``calculate(request, profile)`` identifies each unit (a concurrent sentence or a consecutive chain),
+applies the adjustments that belong to it, dates it, then combines the units into one set of dates:
+the latest release governs, expiry is the latest expiry, and licence, top-up supervision, HDC and
+early removal dates are chosen as the prison service's sentence-calculation instruction sets out.
+See docs/sentencing-england-wales.md for the rules and their sources.
+"""
+
+from datetime import date
+
+from oms.sentencing.rules.england_wales import dates as d
+from oms.sentencing.rules.england_wales.dating import date_unit
+from oms.sentencing.rules.england_wales.units import HDC_MIN_DAYS_IN_CUSTODY, Unit, identify
+from oms.sentencing.rules.england_wales.validation import validate
+from oms.sentencing.rules.profiles import Profile
+from oms.sentencing.rules.types import (
+    AdjustmentKind,
+    CalculatedDate,
+    CalculationRequest,
+    CalculationResult,
+    DateType,
+    SentenceInput,
+    SentenceKind,
+    Step,
+)
+
+__all__ = ["calculate"]
+
+_DEDUCTIONS = (AdjustmentKind.REMAND, AdjustmentKind.TAGGED_BAIL)
+
+
+def calculate(request: CalculationRequest, profile: Profile) -> CalculationResult:
+    validate(request)
+    warnings: list[str] = []
+    custodial = [s for s in request.sentences if s.kind is SentenceKind.DETERMINATE]
+    if any(s.kind is SentenceKind.INDETERMINATE for s in request.sentences):
+        warnings.append("An indeterminate sentence has no release date: release is decided by the Parole Board.")
+        return _empty(profile, warnings)
+    if not custodial:
+        warnings.append("No custodial sentence: there are no release dates to calculate.")
+        return _empty(profile, warnings)
+
+    units = [Unit(chain) for chain in _chains(custodial)]
+    units.sort(key=lambda u: (u.start, u.expiry_unadj))
+    for unit in units:
+        identify(unit, request.date_of_birth)
+    _apply_adjustments(units, request)
+    with_ersed = bool(request.facts.get("calculate_ersed", False))
+    for unit in units:
+        date_unit(unit, request.date_of_birth, with_ersed)
+    return _combine(units, profile, warnings)
+
+
+def _empty(profile: Profile, warnings: list[str]) -> CalculationResult:
+    return CalculationResult(profile.code, profile.version, {}, None, "", (), tuple(warnings))
+
+
+def _chains(sentences: list[SentenceInput]) -> list[tuple[SentenceInput, ...]]:
+    """Every path from a sentence that follows none to a sentence that nothing follows."""
+    followers: dict[str, list[SentenceInput]] = {}
+    for s in sentences:
+        if s.consecutive_to is not None:
+            followers.setdefault(s.consecutive_to, []).append(s)
+    known = {s.ref for s in sentences}
+    chains: list[tuple[SentenceInput, ...]] = []
+    stack = [(s,) for s in sentences if s.consecutive_to is None or s.consecutive_to not in known]
+    while stack:
+        path = stack.pop()
+        nexts = followers.get(path[-1].ref)
+        if nexts:
+            stack.extend(path + (n,) for n in sorted(nexts, key=lambda n: (n.sentenced_on, n.ref)))
+        else:
+            chains.append(path)
+    return chains
+
+
+def _apply_adjustments(units: list[Unit], request: CalculationRequest) -> None:
+    """Give each unit the adjustments that belong to it.
+
+    Sentences whose custodial periods overlap or touch form a group; a release between groups wipes
+    earlier credit (remand and tagged bail count once, towards the sentences they were served for).
+    An adjustment belongs to a unit when it applies from a date after the previous group's release
+    and not after the unit's own release point."""
+    adjustments = request.adjustments
+    first_pass = []
+    for unit in units:
+        deducted = sum(
+            a.days
+            for a in adjustments
+            if a.kind in _DEDUCTIONS
+            and (a.applies_to_sentences_from is None or a.applies_to_sentences_from <= unit.start)
+        )
+        first_pass.append(max(unit.start, d.plus_days(unit.release_unadj, -deducted)))
+    previous_release: date | None = None
+    group_end = first_pass[0]
+    group = 0
+    total_awarded = sum(a.days for a in adjustments if a.kind is AdjustmentKind.ADDITIONAL_DAYS)
+    for index, unit in enumerate(units):
+        if index and unit.start > group_end:
+            gap = (unit.start - group_end).days
+            if gap - min(gap - 1, total_awarded) > 1:
+                group += 1
+                previous_release = first_pass[index - 1]
+        group_end = max(group_end, first_pass[index])
+        unit.group = group
+        upper = first_pass[index]
+        for a in adjustments:
+            applies = a.applies_to_sentences_from
+            if applies is not None and (
+                (previous_release is not None and applies <= previous_release) or applies > upper
+            ):
+                continue
+            if a.kind in _DEDUCTIONS:
+                unit.deducted += a.days
+            elif a.kind is AdjustmentKind.UNLAWFULLY_AT_LARGE:
+                unit.added += a.days
+            elif a.kind is AdjustmentKind.ADDITIONAL_DAYS:
+                unit.awarded += a.days
+            elif a.kind is AdjustmentKind.RESTORED_DAYS:
+                unit.awarded -= a.days
+
+
+def _latest(units: list[Unit], attr: str) -> Unit | None:
+    best = None
+    for unit in units:
+        value = getattr(unit, attr)
+        if value is not None and (best is None or value > getattr(best, attr)):
+            best = unit
+    return best
+
+
+def _licence_end(unit: Unit) -> date | None:
+    if unit.expiry_type is DateType.SLED:
+        return unit.expiry
+    return unit.led if unit.has_led else None
+
+
+def _combine(units: list[Unit], profile: Profile, warnings: list[str]) -> CalculationResult:
+    result: dict[DateType, CalculatedDate] = {}
+    overall: list[Step] = []
+    several = len(units) > 1
+
+    def put(date_type: DateType, day: date, unit: Unit, steps: list[Step], why: str = "") -> None:
+        extra = [Step("sds.latest_governs", why or f"latest of the {len(units)} terms")] if several else []
+        result[date_type] = CalculatedDate(date_type, day, tuple(steps) + tuple(extra))
+
+    releasing = _latest(units, "release")
+    assert releasing is not None
+    latest_release = releasing.release
+    expiring = _latest(units, "expiry")
+    assert expiring is not None
+    licensed = [u for u in units if _licence_end(u) is not None]
+    licence_unit = max(licensed, key=_licence_end) if licensed else None  # type: ignore[arg-type]
+    latest_licence = _licence_end(licence_unit) if licence_unit else None
+
+    conditional = releasing.release_type is DateType.CRD or (
+        latest_licence is not None and latest_licence > latest_release
+    )
+    release_type = DateType.CRD if conditional else DateType.ARD
+    put(release_type, latest_release, releasing, releasing.steps[releasing.release_type])
+
+    if expiring.expiry_type is DateType.SLED and latest_licence == expiring.expiry:
+        put(DateType.SLED, expiring.expiry, expiring, expiring.steps[DateType.SLED])
+    else:
+        put(DateType.SED, expiring.expiry, expiring, expiring.steps[expiring.expiry_type])
+        if licence_unit is not None and latest_licence is not None and latest_licence >= latest_release:
+            licence_steps = licence_unit.steps.get(DateType.LED) or licence_unit.steps[DateType.SLED]
+            put(DateType.LED, latest_licence, licence_unit, licence_steps)
+
+    tused_unit = _latest(units, "tused")
+    if tused_unit is not None and (latest_licence is None or tused_unit.tused > latest_licence):
+        put(DateType.TUSED, tused_unit.tused, tused_unit, tused_unit.steps[DateType.TUSED])
+
+    hdc = _combined_hdc(units, releasing)
+    if hdc is not None:
+        day, unit, steps = hdc
+        put(DateType.HDCED, day, unit, steps)
+
+    ersed_unit = _latest(units, "ersed")
+    if ersed_unit is not None:
+        put(DateType.ERSED, ersed_unit.ersed, ersed_unit, ersed_unit.steps[DateType.ERSED])
+
+    latest_unadjusted = max(u.expiry_unadj for u in units)
+    earliest_start = min(u.start for u in units)
+    ended_by = max((u for u in units), key=lambda u: u.expiry_unadj)
+    result[DateType.ESED] = CalculatedDate(
+        DateType.ESED,
+        latest_unadjusted,
+        (Step("sds.effective_sentence_end", f"latest unadjusted end of term: {ended_by.label}"),),
+    )
+    years, months, days = d.period_between(earliest_start, d.plus_days(latest_unadjusted, 1))
+    length = d.iso_period(years, months, days)
+    if several:
+        overall.append(
+            Step(
+                "sds.effective_sentence_length",
+                f"from {d.fmt(earliest_start)} to {d.fmt(latest_unadjusted)}:"
+                f" {years} years, {months} months, {days} days",
+            )
+        )
+    return CalculationResult(
+        profile.code, profile.version, result, release_type, length, tuple(overall), tuple(warnings)
+    )
+
+
+def _combined_hdc(units: list[Unit], releasing: Unit) -> tuple[date, Unit, list[Step]] | None:
+    """HDC eligibility of the whole sentence: the term that releases last must be eligible; the latest
+    eligibility date of the terms that leave time for HDC is taken, but not before the release of an
+    overlapping term that has no HDC."""
+    latest_release = releasing.release
+    if releasing.hdced is None:
+        return None
+    candidates = [
+        u for u in units if u.hdced is not None and latest_release >= d.plus_days(u.start, HDC_MIN_DAYS_IN_CUSTODY)
+    ]
+    if not candidates:
+        return None
+    chosen = max(candidates, key=lambda u: u.hdced)  # type: ignore[arg-type,return-value]
+    day = chosen.hdced
+    assert day is not None
+    blockers = [
+        u for u in units if u.group == releasing.group and u.hdced is None and u is not chosen and u.release > day
+    ]
+    if blockers and not all(u.release == u.start for u in blockers):
+        blocker = max(blockers, key=lambda u: u.release)
+        return (
+            blocker.release,
+            chosen,
+            chosen.steps[DateType.HDCED]
+            + [
+                Step(
+                    "hdc.concurrent_release", f"{blocker.label} has no HDC and is released on {d.fmt(blocker.release)}"
+                )
+            ],
+        )
+    return day, chosen, chosen.steps[DateType.HDCED]

@@ -1,0 +1,51 @@
+"""Request checks that come before any arithmetic: each failure names the offending field."""
+
+from oms.sentencing.rules.types import CalculationError, CalculationRequest, SentenceKind
+
+
+def validate(request: CalculationRequest) -> None:
+    refs: dict[str, int] = {}
+    for index, sentence in enumerate(request.sentences):
+        where = f"sentences[{index}]"
+        if sentence.ref in refs:
+            raise CalculationError(
+                f"Two sentences share the reference {sentence.ref!r}.", f"{where}.ref", "duplicate_ref"
+            )
+        refs[sentence.ref] = index
+        if sentence.kind is SentenceKind.DETERMINATE:
+            d = sentence.duration
+            parts = (d.years, d.months, d.weeks, d.days)
+            if any(p < 0 for p in parts):
+                raise CalculationError("A sentence length cannot be negative.", f"{where}.duration", "negative_length")
+            if not any(parts):
+                raise CalculationError("A determinate sentence needs a length.", f"{where}.duration", "zero_length")
+    by_ref = {s.ref: s for s in request.sentences}
+    for index, sentence in enumerate(request.sentences):
+        target = sentence.consecutive_to
+        if target is None:
+            continue
+        where = f"sentences[{index}].consecutive_to"
+        if target not in by_ref:
+            raise CalculationError(
+                f"Sentence {sentence.ref!r} is consecutive to {target!r}, which is not in the request.",
+                where,
+                "missing_link",
+            )
+        if by_ref[target].sentenced_on > sentence.sentenced_on:
+            raise CalculationError(
+                f"Sentence {sentence.ref!r} cannot follow {target!r}, which was imposed later.", where, "link_to_later"
+            )
+        seen = {sentence.ref}
+        current = by_ref[target]
+        while True:
+            if current.ref in seen:
+                raise CalculationError(f"The consecutive links from {sentence.ref!r} form a cycle.", where, "cycle")
+            seen.add(current.ref)
+            if current.consecutive_to is None or current.consecutive_to not in by_ref:
+                break
+            current = by_ref[current.consecutive_to]
+    for index, adjustment in enumerate(request.adjustments):
+        if adjustment.days < 0:
+            raise CalculationError(
+                "Adjustment days cannot be negative.", f"adjustments[{index}].days", "negative_adjustment"
+            )
