@@ -78,47 +78,80 @@ def _chains(sentences: list[SentenceInput]) -> list[tuple[SentenceInput, ...]]:
 def _apply_adjustments(units: list[Unit], request: CalculationRequest) -> None:
     """Give each unit the adjustments that belong to it.
 
-    Sentences whose custodial periods overlap or touch form a group; a release between groups wipes
-    earlier credit (remand and tagged bail count once, towards the sentences they were served for).
-    An adjustment belongs to a unit when it applies from a date after the previous group's release
-    and not after the unit's own release point."""
+    Terms whose custodial periods overlap or touch form a group; a release between groups wipes
+    earlier credit. Remand, tagged bail and additional days belong to a whole group (they apply from a
+    date after the previous group's release and before the next group starts). Unlawfully-at-large days
+    belong to the terms being served when they happened. Additional days already served in a gap
+    between two terms fill that gap and are not counted again."""
     adjustments = request.adjustments
-    first_pass = []
-    for unit in units:
-        deducted = sum(
-            a.days
-            for a in adjustments
-            if a.kind in _DEDUCTIONS
-            and (a.applies_to_sentences_from is None or a.applies_to_sentences_from <= unit.start)
+    group_kinds = (*_DEDUCTIONS, AdjustmentKind.ADDITIONAL_DAYS, AdjustmentKind.RESTORED_DAYS)
+    group_level = [a for a in adjustments if a.kind in group_kinds]
+    at_large = [a for a in adjustments if a.kind is AdjustmentKind.UNLAWFULLY_AT_LARGE]
+
+    def net_awarded(items: list) -> int:
+        return sum(
+            a.days if a.kind is AdjustmentKind.ADDITIONAL_DAYS else -a.days
+            for a in items
+            if a.kind in (AdjustmentKind.ADDITIONAL_DAYS, AdjustmentKind.RESTORED_DAYS)
         )
-        first_pass.append(max(unit.start, d.plus_days(unit.release_unadj, -deducted)))
+
+    groups: list[list[Unit]] = []
+    lower_bounds: list[date | None] = []
     previous_release: date | None = None
-    group_end = first_pass[0]
-    group = 0
-    total_awarded = sum(a.days for a in adjustments if a.kind is AdjustmentKind.ADDITIONAL_DAYS)
-    for index, unit in enumerate(units):
-        if index and unit.start > group_end:
+    group_end: date | None = None
+    served_at: list[tuple[date, int]] = []
+    for unit in units:
+        in_window = [
+            a
+            for a in group_level
+            if a.applies_to_sentences_from is None
+            or (
+                (previous_release is None or a.applies_to_sentences_from > previous_release)
+                and a.applies_to_sentences_from <= unit.start
+            )
+        ]
+        deducted = sum(a.days for a in in_window if a.kind in _DEDUCTIONS)
+        before_deduction = max(unit.start, d.plus_days(unit.release_unadj, -deducted))
+        unit.added = sum(
+            a.days
+            for a in at_large
+            if a.applies_to_sentences_from is None or unit.start <= a.applies_to_sentences_from <= before_deduction
+        )
+        release_before_awarded = max(unit.start, d.plus_days(before_deduction, unit.added))
+        joined = group_end is not None and unit.start <= group_end
+        if group_end is not None and not joined:
             gap = (unit.start - group_end).days
-            if gap - min(gap - 1, total_awarded) > 1:
-                group += 1
-                previous_release = first_pass[index - 1]
-        group_end = max(group_end, first_pass[index])
-        unit.group = group
-        upper = first_pass[index]
-        for a in adjustments:
-            applies = a.applies_to_sentences_from
-            if applies is not None and (
-                (previous_release is not None and applies <= previous_release) or applies > upper
-            ):
-                continue
-            if a.kind in _DEDUCTIONS:
-                unit.deducted += a.days
-            elif a.kind is AdjustmentKind.UNLAWFULLY_AT_LARGE:
-                unit.added += a.days
-            elif a.kind is AdjustmentKind.ADDITIONAL_DAYS:
-                unit.awarded += a.days
-            elif a.kind is AdjustmentKind.RESTORED_DAYS:
-                unit.awarded -= a.days
+            served = max(0, min(gap - 1, net_awarded(in_window)))
+            if gap - served <= 1:
+                joined = True
+                served_at.append((unit.start, served))
+        if not joined:
+            if groups:
+                previous_release = group_end
+            groups.append([])
+            lower_bounds.append(previous_release)
+            group_end = release_before_awarded
+        groups[-1].append(unit)
+        unit.group = len(groups) - 1
+        group_end = max(group_end, release_before_awarded)  # type: ignore[type-var]
+    for index, members in enumerate(groups):
+        lower = lower_bounds[index]
+        upper = groups[index + 1][0].start if index + 1 < len(groups) else None
+        belongs = [
+            a
+            for a in group_level
+            if a.applies_to_sentences_from is None
+            or (
+                (lower is None or a.applies_to_sentences_from > lower)
+                and (upper is None or a.applies_to_sentences_from < upper)
+            )
+        ]
+        deducted = sum(a.days for a in belongs if a.kind in _DEDUCTIONS)
+        awarded = net_awarded(belongs)
+        for unit in members:
+            unit.deducted = deducted
+            served = sum(days for when, days in served_at if when <= unit.start and when >= members[0].start)
+            unit.awarded = awarded - served
 
 
 def _latest(units: list[Unit], attr: str) -> Unit | None:

@@ -42,17 +42,21 @@ def date_unit(unit: Unit, date_of_birth: date | None, with_ersed: bool) -> None:
     expiry = d.plus_days(unit.expiry_unadj, added - expiry_deduction)
     release_steps = base_steps + deduction_steps
     if awarded:
-        with_awarded = d.plus_days(release, awarded)
-        if awarded > 0 and with_awarded > expiry:
-            # Added days cannot keep someone in custody past the end of the sentence.
+        used = awarded
+        room = (expiry - release).days
+        if awarded > 0 and awarded > room:
+            # Added days cannot keep someone in custody past the end of the sentence (unused days).
+            used = max(0, room)
             release_steps.append(
-                Step("sds.added_days_capped", f"{awarded} added days would pass the expiry date: not applied")
+                Step(
+                    "sds.added_days_capped", f"{awarded} added days, {awarded - used} of them past expiry: {used} used"
+                )
             )
-            unit.awarded = 0
         else:
             verb = "plus" if awarded > 0 else "minus"
             release_steps.append(Step("sds.added_days", f"{verb} {abs(awarded)} net additional days awarded"))
-            release = with_awarded
+        release = d.plus_days(release, used)
+        unit.awarded = used
     if release < start:
         release = start
         release_steps.append(Step("sds.not_before_sentence", "release cannot be before the sentence date"))
@@ -69,6 +73,8 @@ def date_unit(unit: Unit, date_of_birth: date | None, with_ersed: bool) -> None:
 
     if unit.has_led:
         _licence_expiry(unit)
+        if unit.led > expiry:
+            unit.led = expiry  # the licence cannot outlast the sentence
 
     adult_at_release = date_of_birth is None or d.age_on(date_of_birth, release) >= 18
     if unit.release_type is DateType.CRD and not adult_at_release and unit.shorter_than_months(12):
@@ -80,7 +86,7 @@ def date_unit(unit: Unit, date_of_birth: date | None, with_ersed: bool) -> None:
         unit.steps[DateType.SED] = unit.steps.pop(DateType.SLED)
         unit.led = None
     if unit.tused_possible and unit.release_type is DateType.CRD and unit.length - unit.custodial < 365:
-        tused_from = d.plus_days(unit.release_unadj, added - deducted)
+        tused_from = max(start, d.plus_days(unit.release_unadj, added - deducted))
         if date_of_birth is None or d.age_on(date_of_birth, tused_from) >= 18:
             unit.tused = d.add_months(tused_from, 12)
             unit.steps[DateType.TUSED] = (
