@@ -11,6 +11,7 @@ from datetime import date
 
 from oms.sentencing.rules.england_wales import dates as d
 from oms.sentencing.rules.england_wales.dating import date_unit
+from oms.sentencing.rules.england_wales.explain import explain
 from oms.sentencing.rules.england_wales.units import HDC_MIN_DAYS_IN_CUSTODY, Unit, identify
 from oms.sentencing.rules.england_wales.validation import validate
 from oms.sentencing.rules.profiles import Profile
@@ -42,7 +43,8 @@ def calculate(request: CalculationRequest, profile: Profile) -> CalculationResul
         return _empty(profile, warnings)
 
     units = [Unit(chain) for chain in _chains(custodial)]
-    units.sort(key=lambda u: (u.start, u.expiry_unadj))
+    # A full sort key, so the order in which the request lists concurrent sentences never matters.
+    units.sort(key=lambda u: (u.start, u.expiry_unadj, [(s.offence_committed_on, s.ref) for s in u.sentences]))
     for unit in units:
         identify(unit, request.date_of_birth)
     _apply_adjustments(units, request)
@@ -174,9 +176,11 @@ def _combine(units: list[Unit], profile: Profile, warnings: list[str]) -> Calcul
     overall: list[Step] = []
     several = len(units) > 1
 
-    def put(date_type: DateType, day: date, unit: Unit, steps: list[Step], why: str = "") -> None:
-        extra = [Step("sds.latest_governs", why or f"latest of the {len(units)} terms")] if several else []
-        result[date_type] = CalculatedDate(date_type, day, tuple(steps) + tuple(extra))
+    def put(date_type: DateType, day: date, unit: Unit, steps: list[Step] | None = None, source=None) -> None:
+        steps = steps if steps is not None else explain(unit, source or date_type)
+        if several:
+            steps.append(Step("sds.latest_governs", f"the latest of the {len(units)} terms governs: {unit.label}"))
+        result[date_type] = CalculatedDate(date_type, day, tuple(steps))
 
     releasing = _latest(units, "release")
     assert releasing is not None
@@ -187,23 +191,22 @@ def _combine(units: list[Unit], profile: Profile, warnings: list[str]) -> Calcul
     licence_unit = max(licensed, key=_licence_end) if licensed else None  # type: ignore[arg-type]
     latest_licence = _licence_end(licence_unit) if licence_unit else None
 
-    conditional = releasing.release_type is DateType.CRD or (
-        latest_licence is not None and latest_licence > latest_release
-    )
+    # Release is on licence when any term's licence runs to or past the latest release (PSI 03/2015:
+    # concurrent ORA and non-ORA terms).
+    conditional = latest_licence is not None and latest_licence >= latest_release
     release_type = DateType.CRD if conditional else DateType.ARD
-    put(release_type, latest_release, releasing, releasing.steps[releasing.release_type])
+    put(release_type, latest_release, releasing, source=releasing.release_type)
 
     if expiring.expiry_type is DateType.SLED and latest_licence == expiring.expiry:
-        put(DateType.SLED, expiring.expiry, expiring, expiring.steps[DateType.SLED])
+        put(DateType.SLED, expiring.expiry, expiring)
     else:
-        put(DateType.SED, expiring.expiry, expiring, expiring.steps[expiring.expiry_type])
+        put(DateType.SED, expiring.expiry, expiring)
         if licence_unit is not None and latest_licence is not None and latest_licence >= latest_release:
-            licence_steps = licence_unit.steps.get(DateType.LED) or licence_unit.steps[DateType.SLED]
-            put(DateType.LED, latest_licence, licence_unit, licence_steps)
+            put(DateType.LED, latest_licence, licence_unit)
 
     tused_unit = _latest(units, "tused")
     if tused_unit is not None and (latest_licence is None or tused_unit.tused > latest_licence):
-        put(DateType.TUSED, tused_unit.tused, tused_unit, tused_unit.steps[DateType.TUSED])
+        put(DateType.TUSED, tused_unit.tused, tused_unit)
 
     hdc = _combined_hdc(units, releasing)
     if hdc is not None:
@@ -212,7 +215,7 @@ def _combine(units: list[Unit], profile: Profile, warnings: list[str]) -> Calcul
 
     ersed_unit = _latest(units, "ersed")
     if ersed_unit is not None:
-        put(DateType.ERSED, ersed_unit.ersed, ersed_unit, ersed_unit.steps[DateType.ERSED])
+        put(DateType.ERSED, ersed_unit.ersed, ersed_unit)
 
     latest_unadjusted = max(u.expiry_unadj for u in units)
     earliest_start = min(u.start for u in units)
@@ -260,11 +263,11 @@ def _combined_hdc(units: list[Unit], releasing: Unit) -> tuple[date, Unit, list[
         return (
             blocker.release,
             chosen,
-            chosen.steps[DateType.HDCED]
+            explain(chosen, DateType.HDCED)
             + [
                 Step(
                     "hdc.concurrent_release", f"{blocker.label} has no HDC and is released on {d.fmt(blocker.release)}"
                 )
             ],
         )
-    return day, chosen, chosen.steps[DateType.HDCED]
+    return day, chosen, explain(chosen, DateType.HDCED)

@@ -28,7 +28,7 @@ class Unit:
         "sentences", "start", "length", "expiry_unadj", "custodial_exact", "custodial", "release_unadj",
         "regime", "release_type", "expiry_type", "has_led", "ora_led_days", "tused_possible", "hdc_possible",
         "deducted", "added", "awarded", "window_release", "release", "expiry", "led", "tused", "hdced",
-        "ersed", "steps", "group",
+        "ersed", "notes", "group",
     )  # fmt: skip
 
     def __init__(self, sentences: tuple[SentenceInput, ...]) -> None:
@@ -48,7 +48,7 @@ class Unit:
         self.hdc_possible = False
         self.deducted = self.added = self.awarded = 0
         self.led = self.tused = self.hdced = self.ersed = None
-        self.steps: dict[DateType, list] = {}
+        self.notes: dict[str, object] = {}
         self.group = 0
 
     @property
