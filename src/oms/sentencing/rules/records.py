@@ -232,7 +232,7 @@ OFFENCE_FLAGS = ("violent", "sexual", "drug", "domestic_abuse", "weapon", "terro
 MAX_IMPORT_ROWS = 50_000
 MAX_IMPORT_BYTES = 10_000_000
 CODE_MAX_LENGTH = 20
-_CODE_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-./_")
+_CODE_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._")
 _YES = {"yes", "y", "true", "1"}
 _NO = {"no", "n", "false", "0"}
 
@@ -276,7 +276,7 @@ def offence_fields_problem(*, code: str, title: str, category: str, severity: in
     if len(code) > CODE_MAX_LENGTH:
         return Problem("code", f"The code must be {CODE_MAX_LENGTH} characters or fewer", "code_too_long")
     if not set(code) <= _CODE_CHARACTERS:
-        return Problem("code", "The code may only use letters, digits and - . / _", "code_characters")
+        return Problem("code", "The code may only use letters, digits and - . _", "code_characters")
     if not title.strip():
         return Problem("title", "Enter the offence title", "title_missing")
     if len(title) > 300:
