@@ -10,6 +10,7 @@ class CustodyConfig(AppConfig):
         from oms.core.events import subscribe
         from oms.custody.queries.episodes import occupants_under
         from oms.custody.services.non_associations import move_keep_aparts_on_merge
+        from oms.custody.services.release_dates import update_release_date, update_release_dates_in_bulk
         from oms.custody.views.profile_links import custody_profile_links
         from oms.facilities.queries import set_occupancy_counter
         from oms.people.queries import register_profile_links
@@ -21,3 +22,11 @@ class CustodyConfig(AppConfig):
         set_occupancy_counter(occupants_under)
         # People sits below custody too: the person's profile links to their custody record this way.
         register_profile_links(custody_profile_links)
+        # Sentencing sits below custody: the open episode's release date follows its key dates.
+        for name in (
+            "sentencing.release_dates_calculated",
+            "sentencing.release_date_overridden",
+            "sentencing.date_override_withdrawn",
+        ):
+            subscribe(name, update_release_date)
+        subscribe("sentencing.release_dates_calculated_in_bulk", update_release_dates_in_bulk)

@@ -92,6 +92,7 @@ def profile(request, public_id, tab="overview"):
         )
         context["has_photo"] = queries.has_photo(person)
         context["elsewhere"] = queries.profile_links(actor, person)
+        context["panels"] = queries.profile_panels(actor, person)
     elif tab == "alerts":
         context["alerts"] = queries.list_alerts(actor, person)
     elif tab == "notes":

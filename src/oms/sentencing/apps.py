@@ -1,3 +1,5 @@
+import importlib
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,17 @@ class SentencingConfig(AppConfig):
     name = "oms.sentencing"
     label = "sentencing"
     verbose_name = "Sentencing and release dates"
+
+    def ready(self) -> None:
+        from oms.people.queries import register_profile_links, register_profile_panel
+        from oms.sentencing import conformance
+        from oms.sentencing.views.calculations import key_dates_panel
+
+        # The published-case suites `oms conformance` runs.
+        conformance.register_suites()
+        # People sits below sentencing: the person's profile shows key dates and links here this way.
+        register_profile_panel(key_dates_panel)
+        records = importlib.import_module("oms.sentencing.views.records")
+        links = getattr(records, "sentencing_profile_links", None)
+        if links is not None:
+            register_profile_links(links)

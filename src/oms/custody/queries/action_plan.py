@@ -1,9 +1,12 @@
 """The daily action plan of one site: what must happen today, and who is held without a current basis.
 
 "Anyone held past their release date" is a real, litigated failure of jails when court outcomes do not
-reach them (domain-rules), so it comes first. The release date from sentencing decides when present;
-until then, the latest expiry of the open lawful authorities; a person with neither a release date nor
-any open authority is listed too (held with no recorded basis at all).
+reach them (domain-rules), so it comes first. The release date is sentencing's key release date (the
+latest calculation with an active override applied, read in the same query through
+``oms.sentencing.queries.calculations.key_release_date_expression``) when the person has one, so a
+calculation made before reception or an override made a minute ago counts; otherwise the release date
+recorded on the episode; otherwise the latest expiry of the open lawful authorities. A person with
+neither a release date nor any open authority is listed too (held with no recorded basis at all).
 """
 
 from __future__ import annotations
@@ -12,7 +15,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, Q
+from django.db.models.functions import Coalesce
 
 from oms.core import clock
 from oms.core.actor import Actor
@@ -20,6 +24,7 @@ from oms.custody.models import CustodyEpisode, LawfulAuthority, Movement, Observ
 from oms.custody.queries.episodes import site_in_reach
 from oms.custody.rules import reception as rules
 from oms.facilities.models import Site
+from oms.sentencing.queries.calculations import key_release_date_expression, key_release_type_expression
 
 
 @dataclass(frozen=True)
@@ -28,6 +33,7 @@ class HeldPast:
     since: dt.date | None  # the release date or authority expiry passed; None = no basis recorded
     basis: str  # "release_date", "authority_expired" or "no_authority"
     days_over: int
+    release_date_type: str = ""  # e.g. "CRD" when the date comes from a sentence calculation
 
 
 @dataclass
@@ -57,10 +63,11 @@ def _local_day_bounds(site: Site, day: dt.date) -> tuple[dt.datetime, dt.datetim
 
 def _held_past_release(active, day: dt.date) -> list[HeldPast]:
     held: list[HeldPast] = []
-    for episode in active.filter(release_due_on__lt=day):
-        held.append(HeldPast(episode, episode.release_due_on, "release_date", (day - episode.release_due_on).days))
+    for episode in active.filter(due_on__lt=day):
+        over = (day - episode.due_on).days
+        held.append(HeldPast(episode, episode.due_on, "release_date", over, episode.due_type or ""))
     open_authority = Q(authorities__ended_on__isnull=True)
-    undated = active.filter(release_due_on__isnull=True).annotate(
+    undated = active.filter(due_on__isnull=True).annotate(
         open_authorities=Count("authorities", filter=open_authority),
         open_without_expiry=Count("authorities", filter=open_authority & Q(authorities__expires_on__isnull=True)),
         latest_expiry=Max("authorities__expires_on", filter=open_authority),
@@ -82,7 +89,14 @@ def action_plan(actor: Actor, site_id, day: dt.date | None = None) -> ActionPlan
     site = site_in_reach(actor, site_id)
     day = day or clock.today()
     start, end = _local_day_bounds(site, day)
-    active = CustodyEpisode.objects.select_related("person").filter(site=site, status=CustodyEpisode.Status.ACTIVE)
+    active = (
+        CustodyEpisode.objects.select_related("person")
+        .filter(site=site, status=CustodyEpisode.Status.ACTIVE)
+        .annotate(
+            due_on=Coalesce(key_release_date_expression("person_id"), F("release_due_on")),
+            due_type=key_release_type_expression("person_id"),
+        )
+    )
     scheduled_today = Q(scheduled_at__gte=start, scheduled_at__lt=end)
     # Movements still scheduled for someone released or moved on meanwhile are not today's work.
     movements = (
@@ -94,7 +108,7 @@ def action_plan(actor: Actor, site_id, day: dt.date | None = None) -> ActionPlan
         site=site,
         day=day,
         held_past_release=_held_past_release(active, day),
-        releases_due=list(active.filter(release_due_on=day).order_by("booking_number")),
+        releases_due=list(active.filter(due_on=day).order_by("booking_number")),
         court_appearances=list(
             movements.filter(scheduled_today, site=site, kind=Movement.Kind.COURT, status=Movement.Status.SCHEDULED)
         ),

@@ -9,7 +9,16 @@ the survivor. Pages redirect to the survivor; the API answers 404 with that code
 """
 
 from oms.people.queries.duplicates import DuplicateCandidate, find_duplicate_candidates
-from oms.people.queries.profile_links import profile_links, register_profile_links, unregister_profile_links
+from oms.people.queries.profile_links import (
+    ProfileFact,
+    ProfilePanel,
+    profile_links,
+    profile_panels,
+    register_profile_links,
+    register_profile_panel,
+    unregister_profile_links,
+    unregister_profile_panel,
+)
 from oms.people.queries.reception import (
     CROSS_SCOPE_PURPOSES,
     PresentPersonMatch,
@@ -40,6 +49,11 @@ from oms.people.queries.search import SEARCH_LIMIT_MAX, PersonHit, SearchResult,
 from oms.people.queries.timeline import TimelineEntry, timeline
 
 __all__ = [
+    "ProfileFact",
+    "ProfilePanel",
+    "profile_panels",
+    "register_profile_panel",
+    "unregister_profile_panel",
     "profile_links",
     "register_profile_links",
     "unregister_profile_links",

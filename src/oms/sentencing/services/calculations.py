@@ -8,6 +8,7 @@ through ``request_calculation``.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 
@@ -20,6 +21,7 @@ from oms.core.actor import Actor
 from oms.core.errors import RuleViolation
 from oms.core.events import Event, publish
 from oms.people.models import Person, PersonSiteLink
+from oms.people.queries import find_person
 from oms.sentencing.models import Adjustment, Calculation, Sentence, SiteProfile
 from oms.sentencing.rules import profiles
 from oms.sentencing.rules.types import (
@@ -36,47 +38,98 @@ from oms.sentencing.rules.types import (
 CALCULATED_EVENT = "sentencing.release_dates_calculated"
 
 
+SENTENCE_FIELDS = (
+    "public_id",
+    "kind",
+    "sentenced_on",
+    "offence_committed_on",
+    "years",
+    "months",
+    "weeks",
+    "days",
+    "consecutive_to__public_id",
+)
+ADJUSTMENT_FIELDS = ("kind", "days", "from_date", "to_date", "sentence__sentenced_on", "source")
+# The order the engine sees sentences and adjustments in; bulk recalculation sorts its batches the same
+# way so a person's inputs (and their hash) are identical on both paths.
+SENTENCE_ORDER = ("sentenced_on", "court_case_id", "line_number", "id")
+ADJUSTMENT_ORDER = ("id",)
+
+
+def active_sentences():
+    return Sentence.objects.filter(status=Sentence.Status.ACTIVE)
+
+
+def active_adjustments():
+    return Adjustment.objects.filter(status=Adjustment.Status.ACTIVE)
+
+
 def build_request(person: Person) -> CalculationRequest:
     """The engine's request from the person's active sentences and adjustments."""
-    sentences = list(
-        Sentence.objects.filter(person=person, status=Sentence.Status.ACTIVE)
-        .select_related("consecutive_to")
-        .order_by("sentenced_on", "court_case_id", "line_number", "id")
-    )
-    adjustments = list(
-        Adjustment.objects.filter(person=person, status=Adjustment.Status.ACTIVE)
-        .select_related("sentence")
-        .order_by("id")
-    )
-    return request_from_rows(person.date_of_birth, sentences, adjustments)
+    sentences = active_sentences().filter(person=person).order_by(*SENTENCE_ORDER).values(*SENTENCE_FIELDS)
+    adjustments = active_adjustments().filter(person=person).order_by(*ADJUSTMENT_ORDER).values(*ADJUSTMENT_FIELDS)
+    return request_from_values(person.date_of_birth, list(sentences), list(adjustments))
 
 
-def request_from_rows(date_of_birth, sentences: list[Sentence], adjustments: list[Adjustment]) -> CalculationRequest:
-    """Shared by the single-person path and bulk recalculation (which loads rows in batches)."""
+def request_from_values(date_of_birth, sentences: list[dict], adjustments: list[dict]) -> CalculationRequest:
+    """The request from rows read with SENTENCE_FIELDS and ADJUSTMENT_FIELDS: shared by the single-person
+    path and bulk recalculation (which reads rows for a batch of people at once)."""
     return CalculationRequest(
         date_of_birth=date_of_birth,
         sentences=tuple(
             SentenceInput(
-                ref=str(s.public_id),
-                kind=SentenceKind(s.kind),
-                sentenced_on=s.sentenced_on,
-                offence_committed_on=s.offence_committed_on,
-                duration=Duration(s.years, s.months, s.weeks, s.days),
-                consecutive_to=str(s.consecutive_to.public_id) if s.consecutive_to_id else None,
+                ref=str(s["public_id"]),
+                kind=SentenceKind(s["kind"]),
+                sentenced_on=s["sentenced_on"],
+                offence_committed_on=s["offence_committed_on"],
+                duration=Duration(s["years"], s["months"], s["weeks"], s["days"]),
+                consecutive_to=str(s["consecutive_to__public_id"]) if s["consecutive_to__public_id"] else None,
             )
             for s in sentences
         ),
         adjustments=tuple(
             AdjustmentInput(
-                kind=AdjustmentKind(a.kind),
-                days=a.days,
-                from_date=a.from_date,
-                to_date=a.to_date,
-                applies_to_sentences_from=a.sentence.sentenced_on if a.sentence_id else None,
-                source=a.source,
+                kind=AdjustmentKind(a["kind"]),
+                days=a["days"],
+                from_date=a["from_date"],
+                to_date=a["to_date"],
+                applies_to_sentences_from=a["sentence__sentenced_on"],
+                source=a["source"],
             )
             for a in adjustments
         ),
+    )
+
+
+def request_from_rows(date_of_birth, sentences: list[Sentence], adjustments: list[Adjustment]) -> CalculationRequest:
+    """The same request from model instances (callers that already hold the rows)."""
+    return request_from_values(
+        date_of_birth,
+        [
+            {
+                "public_id": s.public_id,
+                "kind": s.kind,
+                "sentenced_on": s.sentenced_on,
+                "offence_committed_on": s.offence_committed_on,
+                "years": s.years,
+                "months": s.months,
+                "weeks": s.weeks,
+                "days": s.days,
+                "consecutive_to__public_id": s.consecutive_to.public_id if s.consecutive_to_id else None,
+            }
+            for s in sentences
+        ],
+        [
+            {
+                "kind": a.kind,
+                "days": a.days,
+                "from_date": a.from_date,
+                "to_date": a.to_date,
+                "sentence__sentenced_on": a.sentence.sentenced_on if a.sentence_id else None,
+                "source": a.source,
+            }
+            for a in adjustments
+        ],
     )
 
 
@@ -122,6 +175,105 @@ def inputs_hash(inputs: dict, profile: profiles.Profile) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+# --- the documented JSON request format (CLI and preview API) ---------------------------------------
+
+
+def _day(data: dict, key: str, path: str, *, required: bool) -> dt.date | None:
+    value = data.get(key)
+    if value in (None, ""):
+        if required:
+            raise CalculationError(f"{key} is required.", f"{path}{key}", "missing_field")
+        return None
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise CalculationError(f"{key} must be a date (YYYY-MM-DD).", f"{path}{key}", "invalid_date") from None
+
+
+def _whole(data: dict, key: str, path: str, *, default: int | None = 0, maximum: int = 100_000) -> int:
+    value = data.get(key, default)
+    if value is None or isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= maximum:
+        raise CalculationError(f"{key} must be a whole number from 0 to {maximum:,}.", f"{path}{key}", "invalid_number")
+    return value
+
+
+def _choice(data: dict, key: str, path: str, kinds: type) -> object:
+    try:
+        return kinds(data.get(key))
+    except ValueError:
+        allowed = ", ".join(k.value for k in kinds)
+        raise CalculationError(f"{key} must be one of: {allowed}.", f"{path}{key}", "invalid_choice") from None
+
+
+def _object(value, path: str) -> dict:
+    if not isinstance(value, dict):
+        raise CalculationError("Expected an object.", path, "invalid_request")
+    return value
+
+
+def _list(data: dict, key: str) -> list:
+    value = data.get(key, [])
+    if not isinstance(value, list):
+        raise CalculationError(f"{key} must be a list.", key, "invalid_request")
+    return value
+
+
+def request_from_json(data: object) -> CalculationRequest:
+    """Parse the documented request format (``request_as_json``'s shape) into a request. Bad input raises
+    CalculationError whose ``field`` is the dotted path, e.g. ``sentences.1.sentenced_on``."""
+    data = _object(data, "")
+    known = {"date_of_birth", "sentences", "adjustments", "facts", "profile"}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise CalculationError(f"Unknown field {unknown[0]!r}.", unknown[0], "unknown_field")
+    sentences = []
+    for n, raw in enumerate(_list(data, "sentences")):
+        path = f"sentences.{n}."
+        row = _object(raw, path.rstrip("."))
+        ref = row.get("ref") or str(n + 1)
+        consecutive_to = row.get("consecutive_to")
+        sentences.append(
+            SentenceInput(
+                ref=str(ref),
+                kind=_choice(row, "kind", path, SentenceKind),
+                sentenced_on=_day(row, "sentenced_on", path, required=True),
+                offence_committed_on=_day(row, "offence_committed_on", path, required=False)
+                or _day(row, "sentenced_on", path, required=True),
+                duration=Duration(
+                    _whole(row, "years", path, maximum=200),
+                    _whole(row, "months", path, maximum=2_400),
+                    _whole(row, "weeks", path, maximum=10_000),
+                    _whole(row, "days", path),
+                ),
+                consecutive_to=str(consecutive_to) if consecutive_to not in (None, "") else None,
+            )
+        )
+    adjustments = []
+    for n, raw in enumerate(_list(data, "adjustments")):
+        path = f"adjustments.{n}."
+        row = _object(raw, path.rstrip("."))
+        adjustments.append(
+            AdjustmentInput(
+                kind=_choice(row, "kind", path, AdjustmentKind),
+                days=_whole(row, "days", path, default=None),
+                from_date=_day(row, "from_date", path, required=False),
+                to_date=_day(row, "to_date", path, required=False),
+                applies_to_sentences_from=_day(row, "applies_to_sentences_from", path, required=False),
+                source=str(row.get("source") or "")[:200],
+            )
+        )
+    facts = data.get("facts") or {}
+    return CalculationRequest(
+        sentences=tuple(sentences),
+        adjustments=tuple(adjustments),
+        date_of_birth=_day(data, "date_of_birth", "", required=False),
+        facts=dict(_object(facts, "facts")),
+    )
+
+
+# --- profiles ---------------------------------------------------------------------------------------
+
+
 def all_profiles() -> tuple[profiles.Profile, ...]:
     """Built-in profiles plus the data-defined ones (shipped files and OMS_RELEASE_PROFILES_DIR)."""
     from oms.sentencing.profile_files import load_profiles
@@ -129,10 +281,16 @@ def all_profiles() -> tuple[profiles.Profile, ...]:
     return (*profiles.BUILT_IN, *load_profiles())
 
 
+def choose_profile(profile_code: str, on: dt.date | None = None) -> profiles.Profile:
+    """The version of ``profile_code`` in force on ``on`` (default today). Raises CalculationError."""
+    return profiles.choose(profile_code, on or clock.today(), extra=all_profiles()[len(profiles.BUILT_IN) :])
+
+
 def profile_code_for(person: Person) -> str:
     """The profile of the facility holding the person (open custody link), else the default."""
     site_id = (
         PersonSiteLink.objects.filter(person=person, kind=PersonSiteLink.Kind.CUSTODY, ended_on__isnull=True)
+        .order_by("pk")
         .values_list("site_id", flat=True)
         .first()
     )
@@ -145,7 +303,7 @@ def profile_code_for(person: Person) -> str:
 
 def run_engine(request: CalculationRequest, profile_code: str) -> tuple[profiles.Profile, CalculationResult]:
     """Choose the profile version in force today and calculate. Raises CalculationError."""
-    profile = profiles.choose(profile_code, clock.today(), extra=all_profiles()[len(profiles.BUILT_IN) :])
+    profile = choose_profile(profile_code)
     return profile, profiles.calculate(request, profile)
 
 
@@ -160,12 +318,24 @@ def date_changes(before: dict | None, after: dict) -> list[dict]:
     ]
 
 
+def event_body(person_public_id, calculation: Calculation, stored: dict) -> dict:
+    """The payload of ``sentencing.release_dates_calculated`` (in-process event and outbox message)."""
+    return {
+        "person_id": str(person_public_id),
+        "calculation_id": str(calculation.public_id),
+        "release_date": stored["release_date"],
+        "release_date_type": stored["release_date_type"],
+    }
+
+
 def recalculate(actor: Actor, person: Person, *, reason: str, detail: str = "") -> Calculation | None:
     """Calculate the person's dates from their current records and store the calculation.
 
     Returns None when the person has no sentences and never had a calculation (nothing to store).
     An input the engine rejects raises RuleViolation naming the problem, so the calling change is
-    refused and nothing is lost from the form or request that made it.
+    refused and nothing is lost from the form or request that made it. Callers have checked permission
+    and scope; audited as ``sentencing.release_dates_calculated`` and published as the event of that
+    name (custody keeps the release date of the open custody episode from it).
     """
     request = build_request(person)
     with transaction.atomic():
@@ -199,18 +369,48 @@ def recalculate(actor: Actor, person: Person, *, reason: str, detail: str = "") 
         )
         record_event(
             actor,
-            "sentencing.release_dates_calculated",
+            CALCULATED_EVENT,
             object_type="calculation",
             object_id=str(calculation.public_id),
             subject_person_id=person.pk,
-            details={"reason": reason, "profile": f"{profile.code} v{profile.version}", "changes": calculation.changes},
+            details={
+                "reason": reason,
+                "profile": f"{profile.code} v{profile.version}",
+                "changes": calculation.changes,
+                "detail": detail[:500],
+            },
         )
-        body = {
-            "person_id": str(person.public_id),
-            "calculation_id": str(calculation.public_id),
-            "release_date": stored["release_date"],
-            "release_date_type": stored["release_date_type"],
-        }
+        body = event_body(person.public_id, calculation, stored)
         outbox.write(CALCULATED_EVENT, body, person_public_id=person.public_id)
         publish(actor, Event(CALCULATED_EVENT, body))
     return calculation
+
+
+def request_calculation(actor: Actor, *, person_id, detail: str = "") -> Calculation:
+    """A manual request to calculate a person's dates now (sentencing.calculate; person in scope, else
+    NotFound). Stored with reason "manual" and the requester; RuleViolation when there is nothing to
+    calculate or the engine refuses the records."""
+    actor.require("sentencing.calculate")
+    person = find_person(actor, person_id)
+    calculation = recalculate(actor, person, reason=Calculation.Reason.MANUAL, detail=detail.strip())
+    if calculation is None:
+        raise RuleViolation(
+            "There is nothing to calculate: the person has no active sentence.", code="sentencing.nothing_to_calculate"
+        )
+    return calculation
+
+
+def preview_calculation(actor: Actor, data: object) -> tuple[profiles.Profile, CalculationResult]:
+    """Run the engine on a request in the documented JSON format (plus "profile", default the
+    installation's) without storing anything. Needs sentencing.view: it reads and writes no record, so
+    anyone who may read release dates may try the rules. Bad input raises RuleViolation whose ``field``
+    is the dotted path into the request."""
+    actor.require("sentencing.view")
+    code = settings.RELEASE_PROFILE
+    if isinstance(data, dict) and data.get("profile"):
+        code = str(data["profile"])
+    try:
+        request = request_from_json(data)
+        return run_engine(request, code)
+    except CalculationError as error:
+        raise RuleViolation(error.detail, code=f"sentencing.{error.code}", field=error.field or None) from error
