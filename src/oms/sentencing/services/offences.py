@@ -57,7 +57,8 @@ def _read_rows(csv_text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
             code="sentencing.import_unreadable",
             field="csv",
         )
-    reader = csv.reader(io.StringIO(csv_text.lstrip("\ufeff")))
+    # strict: a quote left open is an error to report, not a row that swallows the rest of the file.
+    reader = csv.reader(io.StringIO(csv_text.lstrip("\ufeff")), strict=True)
     rows: list[tuple[int, list[str]]] = []
     try:
         header = next(reader, None)
