@@ -18,7 +18,6 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from fractions import Fraction
 from functools import lru_cache
-from math import ceil, floor
 
 import holidays
 
@@ -272,21 +271,31 @@ def check_versions(profiles: list[Profile], source: str) -> None:
 # --- calculation ---------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=256)
+def _ratio(value: object) -> tuple[int, int]:
+    """An exact numerator and denominator for a parameter (87.5 -> 175/2), so the arithmetic below
+    stays in integers: no float rounding, and no Fraction objects on the hot path."""
+    exact = Fraction(str(value))
+    return exact.numerator, exact.denominator
+
+
 def _share(days: int, percent: object) -> int:
     """``percent`` of ``days``, rounded up to a whole day."""
-    return ceil(days * Fraction(str(percent)) / 100)
+    numerator, denominator = _ratio(percent)
+    return -(-days * numerator // (100 * denominator))
 
 
-def _days_to_serve(target: int, rate: Fraction, cap: int | None, forfeited: int) -> tuple[int, int]:
+def _days_to_serve(target: int, rate: object, cap: int | None, forfeited: int) -> tuple[int, int]:
     """The fewest days served ``d`` with d + good time earned by then >= ``target``; and that good time."""
+    numerator, denominator = _ratio(rate)
 
     def earned(served: int) -> int:
-        raw = floor(rate * (served // MONTH_SERVED_DAYS))
+        raw = numerator * (served // MONTH_SERVED_DAYS) // denominator
         if cap is not None:
             raw = min(raw, cap)
         return max(raw - forfeited, 0)
 
-    if not rate:
+    if not numerator:
         return target, 0
     low, high = 1, target
     while low < high:
@@ -354,7 +363,7 @@ def calculate(request: CalculationRequest, profile: Profile) -> CalculationResul
         ),
     ]
     good_time = params.get("good_time") or {}
-    rate = Fraction(str(good_time.get("days_per_month", 0)))
+    rate = good_time.get("days_per_month", 0)
     forfeited = sum(a.days for a in request.adjustments if a.kind is AdjustmentKind.GOOD_CONDUCT_FORFEITED)
     served, earned = _days_to_serve(target, rate, good_time.get("cap_days"), forfeited)
     if rate:

@@ -11,7 +11,6 @@ that is later); concurrent sentences run side by side. This is the rule of 18 U.
 federal sentences and the usual administrative practice elsewhere.
 """
 
-import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -28,6 +27,13 @@ from oms.sentencing.rules.types import (
 )
 
 ONE_DAY = timedelta(days=1)
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _days_in_month(year: int, month: int) -> int:
+    if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
+        return 29
+    return _MONTH_DAYS[month - 1]
 
 
 def add_calendar(start: date, years: int = 0, months: int = 0) -> date:
@@ -35,7 +41,7 @@ def add_calendar(start: date, years: int = 0, months: int = 0) -> date:
     month_index = start.month - 1 + months
     year = start.year + years + month_index // 12
     month = month_index % 12 + 1
-    last = calendar.monthrange(year, month)[1]
+    last = _days_in_month(year, month)
     if start.day <= last:
         return date(year, month, start.day)
     return date(year, month, last) + ONE_DAY
@@ -84,14 +90,11 @@ class AggregateTerm:
     placed: tuple[PlacedSentence, ...]
     steps: tuple[Step, ...]
     warnings: tuple[str, ...]
+    parts: tuple[int, int, int]  # whole years, months and days of the term (split_term)
 
     @property
     def days(self) -> int:
         return (self.end - self.start).days + 1
-
-    @property
-    def parts(self) -> tuple[int, int, int]:
-        return split_term(self.start, self.end)
 
 
 def _check_duration(index: int, sentence: SentenceInput) -> None:
@@ -199,7 +202,7 @@ def aggregate(request: CalculationRequest, rule: str, authority: str) -> Aggrega
             f"{describe_parts(years, months, days)} ({(latest_end - start).days + 1:,} days)",
         )
     )
-    return AggregateTerm(start, latest_end, tuple(ordered), tuple(steps), tuple(warnings))
+    return AggregateTerm(start, latest_end, tuple(ordered), tuple(steps), tuple(warnings), (years, months, days))
 
 
 def credited_days(
