@@ -238,3 +238,11 @@ def test_release_date_type_and_result_shape():
     assert result.release_date_type is DateType.CRD
     assert result.profile == "england-wales"
     assert result.as_dict()["release_date"] == "2025-03-04"
+
+
+def test_restorations_never_take_added_days_below_nothing():
+    result = run(
+        sentence(**TWO_YEARS),
+        adjustments=[adjustment(K.ADDITIONAL_DAYS, 5, "2024-06-01"), adjustment(K.RESTORED_DAYS, 9, "2024-07-01")],
+    )
+    assert dates(result)["CRD"] == "2025-03-04"

@@ -91,10 +91,14 @@ def _apply_adjustments(units: list[Unit], request: CalculationRequest) -> None:
     at_large = [a for a in adjustments if a.kind is AdjustmentKind.UNLAWFULLY_AT_LARGE]
 
     def net_awarded(items: list) -> int:
-        return sum(
-            a.days if a.kind is AdjustmentKind.ADDITIONAL_DAYS else -a.days
-            for a in items
-            if a.kind in (AdjustmentKind.ADDITIONAL_DAYS, AdjustmentKind.RESTORED_DAYS)
+        # Restorations give back added days; they can never take the total below nothing.
+        return max(
+            0,
+            sum(
+                a.days if a.kind is AdjustmentKind.ADDITIONAL_DAYS else -a.days
+                for a in items
+                if a.kind in (AdjustmentKind.ADDITIONAL_DAYS, AdjustmentKind.RESTORED_DAYS)
+            ),
         )
 
     groups: list[list[Unit]] = []
@@ -123,7 +127,17 @@ def _apply_adjustments(units: list[Unit], request: CalculationRequest) -> None:
         joined = group_end is not None and unit.start <= group_end
         if group_end is not None and not joined:
             gap = (unit.start - group_end).days
-            served = max(0, min(gap - 1, net_awarded(in_window)))
+            # All the group's added days may have been served in the gap, whenever they were awarded.
+            group_awarded = net_awarded(
+                [
+                    a
+                    for a in group_level
+                    if a.applies_to_sentences_from is None
+                    or previous_release is None
+                    or a.applies_to_sentences_from > previous_release
+                ]
+            )
+            served = max(0, min(gap - 1, group_awarded))
             if gap - served <= 1:
                 joined = True
                 served_at.append((unit.start, served))
@@ -153,7 +167,7 @@ def _apply_adjustments(units: list[Unit], request: CalculationRequest) -> None:
         for unit in members:
             unit.deducted = deducted
             served = sum(days for when, days in served_at if when <= unit.start and when >= members[0].start)
-            unit.awarded = awarded - served
+            unit.awarded = max(0, awarded - served)
 
 
 def _latest(units: list[Unit], attr: str) -> Unit | None:
