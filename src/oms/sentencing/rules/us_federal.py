@@ -217,7 +217,11 @@ def calculate(request: CalculationRequest, profile: Profile) -> CalculationResul
         )
     full_term = _not_before(term.end - timedelta(days=jail_credit - inoperative), term.start)
     changes = (f" - {jail_credit} days" if jail_credit else "") + (f" + {inoperative} days" if inoperative else "")
-    ftd_steps.append(Step("usfed.ftd", f"full-term date = {term.end.isoformat()}{changes} = {full_term.isoformat()}"))
+    if changes:
+        text = f"full-term date = {term.end.isoformat()}{changes} = {full_term.isoformat()}"
+    else:
+        text = f"full-term date = {full_term.isoformat()} (no prior custody credit)"
+    ftd_steps.append(Step("usfed.ftd", text))
 
     gct_most, gct_step = good_conduct_time(term)
     prd_steps = [gct_step]
