@@ -188,12 +188,13 @@ def _licence_end(unit: Unit) -> date | None:
 def _combine(units: list[Unit], profile: Profile, warnings: list[str]) -> CalculationResult:
     result: dict[DateType, CalculatedDate] = {}
     overall: list[Step] = []
-    several = len(units) > 1
+    count = len(units)
+    several = count > 1
 
     def put(date_type: DateType, day: date, unit: Unit, steps: list[Step] | None = None, source=None) -> None:
         steps = steps if steps is not None else explain(unit, source or date_type)
         if several:
-            steps.append(Step("sds.latest_governs", f"the latest of the {len(units)} terms governs: {unit.label}"))
+            steps.append(Step("sds.latest_governs", f"the latest of the {count} terms governs: {unit.label}"))
         result[date_type] = CalculatedDate(date_type, day, tuple(steps))
 
     releasing = _latest(units, "release")

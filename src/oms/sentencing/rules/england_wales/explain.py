@@ -7,17 +7,25 @@ from oms.sentencing.rules.types import DateType, Step
 
 
 def _term(unit: Unit) -> Step:
-    return Step(
-        "sds.term",
-        f"{unit.label}: term from {d.fmt(unit.start)} to {d.fmt(unit.expiry_unadj)} = {unit.length:,} days",
-    )
+    # Several dates open with the same step: build it once per unit.
+    step = unit.notes.get("term_step")
+    if step is None:
+        step = unit.notes["term_step"] = Step(
+            "sds.term",
+            f"{unit.label}: term from {d.fmt(unit.start)} to {d.fmt(unit.expiry_unadj)} = {unit.length:,} days",
+        )
+    return step  # type: ignore[return-value]
 
 
 def _custodial(unit: Unit) -> Step:
-    return Step(
-        "sds.custodial_period",
-        f"custodial period = half of {unit.length:,} days = {unit.custodial:,} days (ends {d.fmt(unit.release_unadj)})",
-    )
+    step = unit.notes.get("custodial_step")
+    if step is None:
+        step = unit.notes["custodial_step"] = Step(
+            "sds.custodial_period",
+            f"custodial period = half of {unit.length:,} days = {unit.custodial:,} days"
+            f" (ends {d.fmt(unit.release_unadj)})",
+        )
+    return step  # type: ignore[return-value]
 
 
 def _adjustments(unit: Unit, deducted: int) -> list[Step]:

@@ -53,8 +53,9 @@ class Unit:
 
     @property
     def label(self) -> str:
-        refs = [s.ref for s in self.sentences]
-        return refs[0] if len(refs) == 1 else " then ".join(refs)
+        if len(self.sentences) == 1:
+            return self.sentences[0].ref
+        return " then ".join(s.ref for s in self.sentences)
 
     def shorter_than_months(self, months: int) -> bool:
         return self.length < (d.add_months(self.start, months) - self.start).days
