@@ -265,6 +265,8 @@ def test_no_custodial_sentence_has_no_release_date():
         ),
         (request(sentence(years=1), programming_days=-3), "facts.programming_days", "bad_fact"),
         (request(sentence(years=1), risk_levels=["very low"]), "facts.risk_levels", "bad_fact"),
+        (request(sentence(years=1), risk_levels="low"), "facts.risk_levels", "bad_fact"),
+        (request(sentence(years=1), fsa_eligible="no"), "facts.fsa_eligible", "bad_fact"),
     ],
 )
 def test_requests_that_cannot_be_calculated_name_the_field(req, field, code):

@@ -36,27 +36,14 @@ from oms.sentencing.rules.types import (
 ENGINE = "configurable"
 DATE_TYPES = ("RD", "PED", "SED")
 MONTH_SERVED_DAYS = 30
-_TOP_KEYS = {
-    "code",
-    "version",
-    "title",
-    "engine",
-    "effective_from",
-    "effective_to",
-    "holiday_country",
-    "holiday_subdivision",
-    "move_to_working_day",
-    "parameters",
-    "source",
-}
+_TOP_KEYS = set(
+    "code version title engine effective_from effective_to holiday_country holiday_subdivision "
+    "move_to_working_day parameters source".split()
+)
 _REQUIRED_TOP = ("code", "version", "title", "effective_from", "source", "parameters")
-_PARAMETER_KEYS = {
-    "release_percent",
-    "minimum_served_percent",
-    "parole_eligibility_percent",
-    "good_time",
-    "remand_credit",
-}
+_PARAMETER_KEYS = set(
+    "release_percent minimum_served_percent parole_eligibility_percent good_time remand_credit".split()
+)
 _GOOD_TIME_KEYS = {"days_per_month", "cap_days"}
 _CODE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _IGNORED_ADJUSTMENTS = (

@@ -75,10 +75,10 @@ def _read_facts(request: CalculationRequest) -> _Facts:
         raise CalculationError(
             "Programming days must be a whole number of days, zero or more.", "facts.programming_days", "bad_fact"
         )
-    levels = facts.get("risk_levels", ())
-    if isinstance(levels, str) or not all(isinstance(level, str) for level in levels):  # type: ignore[union-attr]
+    raw_levels = facts.get("risk_levels") or ()
+    if not isinstance(raw_levels, list | tuple) or not all(isinstance(level, str) for level in raw_levels):
         raise CalculationError("Risk levels must be a list of levels.", "facts.risk_levels", "bad_fact")
-    levels = tuple(level.lower() for level in levels)  # type: ignore[union-attr]
+    levels = tuple(level.lower() for level in raw_levels)
     unknown = [level for level in levels if level not in RISK_ORDER]
     if unknown:
         raise CalculationError(
