@@ -163,10 +163,10 @@ def test_the_json_request_format_round_trips(turner):
     [
         (
             {"sentences": [{"kind": "determinate", "sentenced_on": "2026-02-30", "months": 6}]},
-            "sentences.0.sentenced_on",
+            "sentences[0].sentenced_on",
         ),
-        ({"sentences": [{"kind": "flogging", "sentenced_on": "2026-01-01"}]}, "sentences.0.kind"),
-        ({"sentences": [], "adjustments": [{"kind": "remand", "days": -3}]}, "adjustments.0.days"),
+        ({"sentences": [{"kind": "flogging", "sentenced_on": "2026-01-01"}]}, "sentences[0].kind"),
+        ({"sentences": [], "adjustments": [{"kind": "remand", "days": -3}]}, "adjustments[0].days"),
         ({"sentences": [], "colour": "blue"}, "colour"),
         ([1, 2], ""),
     ],

@@ -3,7 +3,7 @@
 
 Thin: parse, call one service or query, shape the answer. The preview takes the documented JSON
 request format (docs/sentencing-calculations.md); an input the engine refuses answers 422 with the
-dotted path of the offending part in ``field``.
+path of the offending part in ``field`` (``sentences[1].sentenced_on``).
 """
 
 import datetime as dt
@@ -11,7 +11,7 @@ import json
 import uuid
 from typing import Any
 
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from oms.core.errors import RuleViolation
 from oms.sentencing.models import Calculation, DateOverride
@@ -19,7 +19,7 @@ from oms.sentencing.queries import calculations as queries
 from oms.sentencing.services import calculations as services
 from oms.sentencing.services import overrides as override_services
 from oms.sentencing.services import profiles as profile_services
-from oms.web.access import api
+from oms.web.access import AUTHENTICATED, api
 from oms.web.api_schemas import ERRORS, StrictIn
 
 router = Router()
@@ -222,7 +222,7 @@ def list_calculations(request, person_id: str):
 @api("sentencing.calculate")
 def request_calculation(request, person_id: str, payload: CalculationRequestIn):
     calculation = services.request_calculation(request.actor, person_id=person_id, detail=payload.reason)
-    return 201, _calculation(_reloaded(calculation))
+    return Status(201, _calculation(_reloaded(calculation)))
 
 
 @router.get(
@@ -269,7 +269,7 @@ def override_date(request, person_id: str, payload: OverrideIn):
     override = override_services.override_date(
         request.actor, person_id=person_id, date_type=payload.date_type, new_date=payload.date, reason=payload.reason
     )
-    return 201, _override(DateOverride.objects.select_related("person", "authorised_by").get(pk=override.pk))
+    return Status(201, _override(DateOverride.objects.select_related("person", "authorised_by").get(pk=override.pk)))
 
 
 @router.post(
@@ -301,7 +301,7 @@ def _site_profile(choice: profile_services.ProfileChoice) -> dict:
     response={200: list[SiteProfileOut], **ERRORS},
     summary="The release-date profile of every facility in reach",
 )
-@api("sentencing.view")
+@api(AUTHENTICATED)  # sentencing.view or sentencing.manage_profiles: the service decides
 def list_site_profiles(request):
     return [_site_profile(c) for c in profile_services.site_profiles(request.actor)]
 
@@ -347,7 +347,7 @@ def choose_site_profile(request, site_id: str, payload: SiteProfileIn):
 )
 @api("sentencing.view")
 def preview(request):
-    # Read by hand rather than through a schema: the engine's own parser gives the dotted field path
+    # Read by hand rather than through a schema: the engine's own parser gives the field path
     # of whatever is wrong (sentences.1.sentenced_on), which is what a partner needs to fix a request.
     try:
         body = json.loads(request.body or b"null")

@@ -220,7 +220,7 @@ def _list(data: dict, key: str) -> list:
 
 def request_from_json(data: object) -> CalculationRequest:
     """Parse the documented request format (``request_as_json``'s shape) into a request. Bad input raises
-    CalculationError whose ``field`` is the dotted path, e.g. ``sentences.1.sentenced_on``."""
+    CalculationError whose ``field`` is the path the engine uses too, e.g. ``sentences[1].sentenced_on``."""
     data = _object(data, "")
     known = {"date_of_birth", "sentences", "adjustments", "facts", "profile"}
     unknown = sorted(set(data) - known)
@@ -228,7 +228,7 @@ def request_from_json(data: object) -> CalculationRequest:
         raise CalculationError(f"Unknown field {unknown[0]!r}.", unknown[0], "unknown_field")
     sentences = []
     for n, raw in enumerate(_list(data, "sentences")):
-        path = f"sentences.{n}."
+        path = f"sentences[{n}]."
         row = _object(raw, path.rstrip("."))
         ref = row.get("ref") or str(n + 1)
         consecutive_to = row.get("consecutive_to")
@@ -250,7 +250,7 @@ def request_from_json(data: object) -> CalculationRequest:
         )
     adjustments = []
     for n, raw in enumerate(_list(data, "adjustments")):
-        path = f"adjustments.{n}."
+        path = f"adjustments[{n}]."
         row = _object(raw, path.rstrip("."))
         adjustments.append(
             AdjustmentInput(
@@ -404,7 +404,7 @@ def preview_calculation(actor: Actor, data: object) -> tuple[profiles.Profile, C
     """Run the engine on a request in the documented JSON format (plus "profile", default the
     installation's) without storing anything. Needs sentencing.view: it reads and writes no record, so
     anyone who may read release dates may try the rules. Bad input raises RuleViolation whose ``field``
-    is the dotted path into the request."""
+    is the path into the request, e.g. ``sentences[1].sentenced_on``."""
     actor.require("sentencing.view")
     code = settings.RELEASE_PROFILE
     if isinstance(data, dict) and data.get("profile"):
