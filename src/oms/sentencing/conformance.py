@@ -51,7 +51,10 @@ def request_from_case(case_input: dict) -> CalculationRequest:
                 ref=raw.get("identifier") or f"#{index + 1}",
                 kind=SentenceKind.DETERMINATE,
                 sentenced_on=date.fromisoformat(raw["sentencedAt"]),
-                offence_committed_on=date.fromisoformat(raw["offence"]["committedAt"]),
+                # A missing offence date is taken as the sentence date (the later regime applies).
+                offence_committed_on=date.fromisoformat(
+                    (raw.get("offence") or {}).get("committedAt") or raw["sentencedAt"]
+                ),
                 duration=Duration(
                     years=elements.get("YEARS", 0),
                     months=elements.get("MONTHS", 0),

@@ -31,6 +31,7 @@ from tests.sentencing.rules.helpers import adjustment, run, sentence
             "cycle",
         ),
         ([sentence("a", years=1), sentence("a", years=2)], [], "sentences[1].ref", "duplicate_ref"),
+        ([sentence(years=400)], [], "sentences[0].duration", "too_long"),
         ([sentence(years=1)], [adjustment(K.REMAND, -3)], "adjustments[0].days", "negative_adjustment"),
     ],
 )

@@ -2,6 +2,9 @@
 
 from oms.sentencing.rules.types import CalculationError, CalculationRequest, SentenceKind
 
+# Guards the calendar arithmetic (dates stop at year 9999); no real term comes near it.
+_LONGEST_DAYS = 150 * 366
+
 
 def validate(request: CalculationRequest) -> None:
     refs: dict[str, int] = {}
@@ -19,6 +22,10 @@ def validate(request: CalculationRequest) -> None:
                 raise CalculationError("A sentence length cannot be negative.", f"{where}.duration", "negative_length")
             if not any(parts):
                 raise CalculationError("A determinate sentence needs a length.", f"{where}.duration", "zero_length")
+            if d.years * 365 + d.months * 31 + d.weeks * 7 + d.days > _LONGEST_DAYS:
+                raise CalculationError(
+                    "A sentence length over 150 years is not credible.", f"{where}.duration", "too_long"
+                )
     by_ref = {s.ref: s for s in request.sentences}
     for index, sentence in enumerate(request.sentences):
         target = sentence.consecutive_to
