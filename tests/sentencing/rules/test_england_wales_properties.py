@@ -21,13 +21,17 @@ length = st.builds(
 
 @st.composite
 def concurrent_sentences(draw, max_size=4):
+    """Up to four terms over about a year; sometimes a term follows an earlier one (consecutive)."""
     count = draw(st.integers(1, max_size))
     base = draw(day)
-    items = []
+    links = draw(st.booleans())
+    items: list[SentenceInput] = []
     for index in range(count):
         sentenced = base + timedelta(days=draw(st.integers(0, 400)))
         offence = sentenced - timedelta(days=draw(st.integers(0, 4000)))
-        items.append(SentenceInput(f"s{index}", SentenceKind.DETERMINATE, sentenced, offence, draw(length)))
+        earlier = [s.ref for s in items if s.sentenced_on <= sentenced]
+        after = draw(st.sampled_from([None, *earlier])) if links and earlier else None
+        items.append(SentenceInput(f"s{index}", SentenceKind.DETERMINATE, sentenced, offence, draw(length), after))
     return items
 
 
@@ -49,7 +53,7 @@ def test_release_is_never_before_the_sentence_date(sentences, remand, added, res
 
 @st.composite
 def same_day_sentences(draw):
-    """Concurrent terms imposed together, or a consecutive chain: one period in custody."""
+    """Terms imposed together, concurrent or as one consecutive chain: one period in custody."""
     items = draw(concurrent_sentences())
     on = items[0].sentenced_on
     chain = draw(st.booleans())

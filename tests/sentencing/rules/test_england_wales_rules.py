@@ -246,3 +246,13 @@ def test_restorations_never_take_added_days_below_nothing():
         adjustments=[adjustment(K.ADDITIONAL_DAYS, 5, "2024-06-01"), adjustment(K.RESTORED_DAYS, 9, "2024-07-01")],
     )
     assert dates(result)["CRD"] == "2025-03-04"
+
+
+def test_release_is_never_before_a_later_link_of_a_chain_is_imposed():
+    # The chain counts from 1 March 2024; 300 days of remand would put release before "b" is imposed.
+    result = run(
+        sentence("a", on="2024-03-01", months=6),
+        sentence("b", on="2024-06-10", months=6, after="a"),
+        adjustments=[adjustment(K.REMAND, 300, "2024-03-01")],
+    )
+    assert result.release_date == date(2024, 6, 10)

@@ -38,8 +38,10 @@ def date_unit(unit: Unit, date_of_birth: date | None, with_ersed: bool) -> None:
             awarded = 0
         release = d.plus_days(release, awarded)
         unit.awarded = awarded
-    if release < start:
-        release = start
+    # Never before the sentence date of any term in the unit (a later link of a chain included).
+    latest_start = max(x.sentenced_on for x in unit.sentences) if len(unit.sentences) > 1 else start
+    if release < latest_start:
+        release = latest_start
         notes["not_before_sentence"] = True
     unit.release = release
     unit.expiry = expiry
