@@ -10,6 +10,7 @@ from oms.core.actor import Actor
 from oms.core.errors import DomainError
 from oms.demo import services
 from oms.demo.custody import load_custody
+from oms.demo.sentencing import load_sentencing
 from oms.people.models import Person
 
 
@@ -49,6 +50,7 @@ class Command(BaseCommand):
                     progress=self._progress,
                 )
                 custody = load_custody(Actor.system(channel="cli", name="oms demo"), seed=options["seed"])
+                sentencing = load_sentencing(Actor.system(channel="cli", name="oms demo"), seed=options["seed"])
         except DomainError as exc:
             raise CommandError(exc.detail)
         rows = ", ".join(f"{count} {table}" for table, count in sorted(report.rows.items()))
@@ -58,6 +60,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo custody: {custody.sites} prison estates, {custody.episodes} people in custody, "
             f"{custody.housed} housed."
+        )
+        self.stdout.write(
+            f"Demo sentencing: {sentencing.court_cases} court cases, {sentencing.sentences} sentences, "
+            f"{sentencing.calculated} release-date calculations."
         )
         if report.staff:
             self.stdout.write(f"Demo staff accounts: {len(report.staff)} (see `oms demo_logins`).")
