@@ -144,7 +144,7 @@ def import_offences(actor: Actor, *, csv_text: str, dry_run: bool = False) -> Im
         elif any(_values_of(current)[name] != value for name, value in given.items()):
             for name, value in given.items():
                 setattr(current, name, value)
-            current.updated_at = now  # bulk_update does not fill auto_now fields
+            current.updated_at = now  # update() does not fill auto_now fields
             to_update.append(current)
         else:
             report.unchanged += 1
@@ -152,8 +152,11 @@ def import_offences(actor: Actor, *, csv_text: str, dry_run: bool = False) -> Im
     if dry_run:
         return report
     Offence.objects.bulk_create(to_create, batch_size=1000)
-    if to_update:
-        Offence.objects.bulk_update(to_update, [*_FIELDS, "updated_at"], batch_size=1000)
+    # One UPDATE per changed row: bulk_update's CASE per field grows slow on thousands of rows.
+    for offence in to_update:
+        Offence.objects.filter(pk=offence.pk).update(
+            **{name: getattr(offence, name) for name in (*_FIELDS, "updated_at")}
+        )
     record_event(
         actor,
         "sentencing.offences_imported",
