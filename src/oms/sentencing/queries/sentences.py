@@ -57,7 +57,7 @@ def adjustments_of(person: Person, *, include_withdrawn: bool = False) -> list[A
     rows = Adjustment.objects.filter(person=person)
     if not include_withdrawn:
         rows = rows.filter(status=Adjustment.Status.ACTIVE)
-    return list(rows.select_related("sentence").order_by("from_date", "id"))
+    return list(rows.select_related("sentence__court_case").order_by("from_date", "id"))
 
 
 def linked_sentences(person: Person) -> dict[str, LinkedSentence]:
