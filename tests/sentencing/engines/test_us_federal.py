@@ -250,18 +250,18 @@ def test_no_custodial_sentence_has_no_release_date():
 @pytest.mark.parametrize(
     ("req", "field", "code"),
     [
-        (request(sentence(years=0)), "sentences[0].duration", "bad_length"),
+        (request(sentence(years=0)), "sentences[0].duration", "zero_length"),
         (request(sentence(kind=SentenceKind.INDETERMINATE, years=1)), "sentences[0].kind", "indeterminate"),
-        (request(sentence("A", years=1, after="Z")), "sentences[0].consecutive_to", "consecutive_to_missing"),
+        (request(sentence("A", years=1, after="Z")), "sentences[0].consecutive_to", "missing_link"),
         (
             request(sentence("A", years=1, after="B"), sentence("B", years=1, after="A")),
             "sentences[0].consecutive_to",
-            "consecutive_cycle",
+            "cycle",
         ),
         (
             request(sentence("A", years=1, on=date(2021, 1, 1)), sentence("B", years=1, after="A")),
             "sentences[1].consecutive_to",
-            "consecutive_to_later",
+            "link_to_later",
         ),
         (request(sentence(years=1), programming_days=-3), "facts.programming_days", "bad_fact"),
         (request(sentence(years=1), risk_levels=["very low"]), "facts.risk_levels", "bad_fact"),

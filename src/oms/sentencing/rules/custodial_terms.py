@@ -25,6 +25,7 @@ from oms.sentencing.rules.types import (
     SentenceKind,
     Step,
 )
+from oms.sentencing.rules.validation import validate
 
 ONE_DAY = timedelta(days=1)
 _MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
@@ -97,14 +98,6 @@ class AggregateTerm:
         return (self.end - self.start).days + 1
 
 
-def _check_duration(index: int, sentence: SentenceInput) -> None:
-    d = sentence.duration
-    if min(d.years, d.months, d.weeks, d.days) < 0:
-        raise CalculationError("A sentence length cannot be negative.", f"sentences[{index}].duration", "bad_length")
-    if not (d.years or d.months or d.weeks or d.days):
-        raise CalculationError("A custodial sentence needs a length.", f"sentences[{index}].duration", "bad_length")
-
-
 def _place_all(custodial: list[tuple[int, SentenceInput]]) -> dict[str, PlacedSentence]:
     by_ref = {s.ref: (i, s) for i, s in custodial}
     placed: dict[str, PlacedSentence] = {}
@@ -113,30 +106,12 @@ def _place_all(custodial: list[tuple[int, SentenceInput]]) -> dict[str, PlacedSe
     def place(ref: str) -> PlacedSentence:
         if ref in placed:
             return placed[ref]
-        index, sentence = by_ref[ref]
-        if ref in visiting:
-            raise CalculationError(
-                f"Sentence {ref!r} is part of a cycle of consecutive sentences.",
-                f"sentences[{index}].consecutive_to",
-                "consecutive_cycle",
-            )
+        _, sentence = by_ref[ref]
         visiting.add(ref)
         start = sentence.sentenced_on
         if sentence.consecutive_to is not None:
-            if sentence.consecutive_to not in by_ref:
-                raise CalculationError(
-                    f"Sentence {ref!r} is consecutive to {sentence.consecutive_to!r}, "
-                    "which is not a custodial sentence in this request.",
-                    f"sentences[{index}].consecutive_to",
-                    "consecutive_to_missing",
-                )
+            # validate() has checked the link exists, is earlier, custodial and not circular.
             before = place(sentence.consecutive_to)
-            if before.sentence.sentenced_on > sentence.sentenced_on:
-                raise CalculationError(
-                    f"Sentence {ref!r} cannot follow {before.sentence.ref!r}, which was imposed later.",
-                    f"sentences[{index}].consecutive_to",
-                    "consecutive_to_later",
-                )
             start = max(start, before.end + ONE_DAY)
         visiting.discard(ref)
         placed[ref] = PlacedSentence(sentence, start, term_end(start, sentence.duration))
@@ -153,13 +128,10 @@ def aggregate(request: CalculationRequest, rule: str, authority: str) -> Aggrega
     Raises CalculationError for an indeterminate sentence (no release date can be calculated here),
     duplicate references, bad lengths, and consecutive links that are missing, later or circular.
     """
+    validate(request)
     custodial: list[tuple[int, SentenceInput]] = []
-    seen: set[str] = set()
     warnings: list[str] = []
     for index, sentence in enumerate(request.sentences):
-        if sentence.ref in seen:
-            raise CalculationError(f"Two sentences share the reference {sentence.ref!r}.", f"sentences[{index}].ref")
-        seen.add(sentence.ref)
         if sentence.kind is SentenceKind.INDETERMINATE:
             raise CalculationError(
                 "An indeterminate (life) sentence has no release date under this profile.",
@@ -167,9 +139,8 @@ def aggregate(request: CalculationRequest, rule: str, authority: str) -> Aggrega
                 "indeterminate",
             )
         if not sentence.kind.is_custodial:
-            warnings.append(f"Sentence {sentence.ref} ({sentence.kind.value}) is not custodial and was left out.")
+            warnings.append(f"Sentence {sentence.name} ({sentence.kind.value}) is not custodial and was left out.")
             continue
-        _check_duration(index, sentence)
         custodial.append((index, sentence))
     if not custodial:
         return None
@@ -177,11 +148,12 @@ def aggregate(request: CalculationRequest, rule: str, authority: str) -> Aggrega
     ordered = sorted(placed.values(), key=lambda p: (p.start, p.sentence.ref))
     steps = []
     for p in ordered:
-        how = f"consecutive to {p.sentence.consecutive_to}" if p.sentence.consecutive_to else "from sentence"
+        follows = p.sentence.consecutive_to
+        how = f"consecutive to {placed[follows].sentence.name}" if follows else "from sentence"
         steps.append(
             Step(
                 f"{rule}.sentence",
-                f"sentence {p.sentence.ref}: {p.sentence.duration.describe()} {how}, "
+                f"sentence {p.sentence.name}: {p.sentence.duration.describe()} {how}, "
                 f"runs {p.start.isoformat()} to {p.end.isoformat()}",
             )
         )
@@ -189,7 +161,7 @@ def aggregate(request: CalculationRequest, rule: str, authority: str) -> Aggrega
     for p in ordered[1:]:
         if p.start > latest_end + ONE_DAY:
             warnings.append(
-                f"Sentence {p.sentence.ref} begins after the earlier sentences have ended; the gap is "
+                f"Sentence {p.sentence.name} begins after the earlier sentences have ended; the gap is "
                 "counted inside the aggregate term: check whether these belong to one calculation."
             )
         latest_end = max(latest_end, p.end)

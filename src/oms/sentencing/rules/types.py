@@ -85,6 +85,12 @@ class SentenceInput:
     offence_committed_on: date
     duration: Duration
     consecutive_to: str | None = None  # ref of the sentence this one follows; None = concurrent
+    # What a records clerk calls the sentence in explanations ("T20260001 line 2"); the ref if empty.
+    label: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.label or self.ref
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,6 @@
-"""Request checks that come before any arithmetic: each failure names the offending field."""
+"""Request checks that come before any arithmetic, shared by every engine: each failure names the
+offending field. The sentencing services run the engine inside the change that records a sentence,
+so these are also the checks a clerk sees when a sentence is recorded."""
 
 from oms.sentencing.rules.types import CalculationError, CalculationRequest, SentenceKind
 
@@ -34,19 +36,30 @@ def validate(request: CalculationRequest) -> None:
         where = f"sentences[{index}].consecutive_to"
         if target not in by_ref:
             raise CalculationError(
-                f"Sentence {sentence.ref!r} is consecutive to {target!r}, which is not in the request.",
+                f"Sentence {sentence.name} is consecutive to {target!r}, which is not among the current sentences.",
                 where,
                 "missing_link",
             )
         if by_ref[target].sentenced_on > sentence.sentenced_on:
             raise CalculationError(
-                f"Sentence {sentence.ref!r} cannot follow {target!r}, which was imposed later.", where, "link_to_later"
+                f"Sentence {sentence.name} cannot follow {by_ref[target].name}, which was imposed later.",
+                where,
+                "link_to_later",
+            )
+        if sentence.kind.is_custodial and not by_ref[target].kind.is_custodial:
+            raise CalculationError(
+                f"Sentence {sentence.name} cannot run consecutively to {by_ref[target].name}, which is not a "
+                "custodial sentence.",
+                where,
+                "link_to_non_custodial",
             )
         seen = {sentence.ref}
         current = by_ref[target]
         while True:
             if current.ref in seen:
-                raise CalculationError(f"The consecutive links from {sentence.ref!r} form a cycle.", where, "cycle")
+                raise CalculationError(
+                    f"The consecutive links from sentence {sentence.name} form a cycle.", where, "cycle"
+                )
             seen.add(current.ref)
             if current.consecutive_to is None or current.consecutive_to not in by_ref:
                 break

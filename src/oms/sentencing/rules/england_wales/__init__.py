@@ -13,7 +13,6 @@ from oms.sentencing.rules.england_wales import dates as d
 from oms.sentencing.rules.england_wales.dating import date_unit
 from oms.sentencing.rules.england_wales.explain import explain
 from oms.sentencing.rules.england_wales.units import HDC_MIN_DAYS_IN_CUSTODY, Unit, identify
-from oms.sentencing.rules.england_wales.validation import validate
 from oms.sentencing.rules.profiles import Profile
 from oms.sentencing.rules.types import (
     AdjustmentKind,
@@ -25,6 +24,7 @@ from oms.sentencing.rules.types import (
     SentenceKind,
     Step,
 )
+from oms.sentencing.rules.validation import validate
 
 __all__ = ["calculate"]
 

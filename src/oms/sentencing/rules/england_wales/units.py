@@ -54,8 +54,8 @@ class Unit:
     @property
     def label(self) -> str:
         if len(self.sentences) == 1:
-            return self.sentences[0].ref
-        return " then ".join(s.ref for s in self.sentences)
+            return self.sentences[0].name
+        return " then ".join(s.name for s in self.sentences)
 
     def shorter_than_months(self, months: int) -> bool:
         return self.length < (d.add_months(self.start, months) - self.start).days
