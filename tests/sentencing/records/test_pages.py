@@ -235,3 +235,37 @@ def test_offence_catalogue_pages(client, alice, ada, theft):
     assert Offence.objects.filter(code="NEW1").exists()
     exported = client.get(f"{BASE}/offences/export.csv")
     assert exported.status_code == 200 and b"NEW1,New offence,,2,,yes" in exported.content
+
+
+def test_legal_record_page_queries_do_not_grow_with_the_record(signed_in, alice_actor, person, full_record, theft):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = f"{BASE}/people/{person.public_id}/"
+    signed_in.get(url)  # the first request of a session also records the session
+    with CaptureQueriesContext(connection) as small:
+        signed_in.get(url)
+    for n in range(3):
+        case = record_services.create_court_case(
+            alice_actor, person_id=person.public_id, case_number=f"EXTRA{n}", court_name="York Crown Court"
+        )
+        record_services.add_charge(
+            alice_actor, court_case_id=case.public_id, offence_code=theft.code, committed_from=dt.date(2025, 9, 1)
+        )
+        sentence = sentence_services.record_sentence(
+            alice_actor,
+            court_case_id=case.public_id,
+            kind="determinate",
+            sentenced_on=dt.date(2026, 2, 1),
+            offence_committed_on=dt.date(2025, 9, 1),
+            months=4,
+        )
+        sentence_services.record_adjustment(
+            alice_actor, person_id=person.public_id, kind="tagged_bail", days=5, sentence_id=sentence.public_id
+        )
+    with CaptureQueriesContext(connection) as large:
+        signed_in.get(url)
+    def record_reads(context):
+        return [q["sql"] for q in context.captured_queries if "sentencing_" in q["sql"]]
+
+    assert len(record_reads(large)) == len(record_reads(small)) <= 12
