@@ -16,6 +16,7 @@ from oms.custody import rules, services
 from oms.custody.models import BedAssignment, CashEntry, LawfulAuthority, Movement, PropertyItem
 from oms.custody.rules.reception import AuthorityFacts, ReleaseFacts, blocking_checks, release_checks
 from oms.people.models import PersonSiteLink
+from oms.sentencing.models import Warrant
 from oms.people.services import add_alert
 from tests.custody.factories import SYSTEM, make_prisoner
 from tests.factories import actor_of, make_user
@@ -103,6 +104,24 @@ def test_outstanding_detainer_blocks_release_even_with_override(sam_actor, priso
         )
     assert failed(refused) == ["holds"]
     services.end_lawful_authority(sam_actor, episode_id=episode.public_id, authority_id=hold.pk, reason="Hold lifted")
+    assert services.release_person(sam_actor, episode_id=episode.public_id, reason="sentence_served").released_at
+
+
+def test_a_detainer_on_the_legal_record_blocks_release_until_lifted(sam_actor, prison_a):
+    episode = ready(prison_a)
+    detainer = Warrant.objects.create(
+        person=episode.person, kind="immigration", reference="HO-2291", issued_by="Home Office", issued_on=TODAY
+    )
+    Warrant.objects.create(  # a remand warrant already executed holds nobody
+        person=episode.person, kind="remand", reference="RW-1", issued_by="Court", issued_on=TODAY, status="executed"
+    )
+    with pytest.raises(services.ReleaseRefused) as refused:
+        services.release_person(
+            sam_actor, episode_id=episode.public_id, reason="sentence_served", override_reason="Urgent"
+        )
+    assert failed(refused) == ["holds"]
+    assert "HO-2291 (Home Office)" in refused.value.failed[0].message
+    Warrant.objects.filter(pk=detainer.pk).update(status="lifted")
     assert services.release_person(sam_actor, episode_id=episode.public_id, reason="sentence_served").released_at
 
 

@@ -16,6 +16,8 @@ from oms.custody.services._common import emit, end_bed_assignment, new_movement
 from oms.custody.services.reception import _with_people_edit, cash_balance
 from oms.people import services as people_services
 from oms.people.models import Alert, PersonSiteLink
+from oms.sentencing.models import Warrant
+from oms.sentencing.queries.records import open_warrants_and_detainers
 
 NOTIFICATION_EVENT = "custody.release_notification_queued"
 
@@ -55,6 +57,17 @@ def _checks(episode: CustodyEpisode, court_order_reference: str) -> list[rules.R
     authorities = [
         rules.AuthorityFacts(a.kind, a.reference, a.expires_on, a.document_seen, a.ended_on)
         for a in LawfulAuthority.objects.filter(episode=episode)
+    ]
+    # Warrants and detainers on the person's legal record (sentencing) hold them too, whether or not
+    # reception recorded them as authorities of this episode.
+    authorities += [
+        rules.AuthorityFacts(
+            "detainer" if w.kind in (Warrant.Kind.DETAINER, Warrant.Kind.IMMIGRATION) else "outstanding_warrant",
+            f"{w.reference} ({w.issued_by})",
+            None,
+            True,
+        )
+        for w in open_warrants_and_detainers(episode.person)
     ]
     facts = rules.ReleaseFacts(
         today=clock.today(),
