@@ -193,3 +193,18 @@ def test_an_input_the_engine_refuses_refuses_the_change(alice_actor, person, cou
     except RuleViolation as refused:
         assert refused.detail
         assert Adjustment.objects.count() == before
+
+
+def test_malformed_or_foreign_ids_in_a_request_name_their_field(alice_actor, person, court_case, prison_a):
+    with pytest.raises(RuleViolation) as link:
+        record(alice_actor, court_case, consecutive_to_id="not-an-id")
+    assert link.value.field == "consecutive_to"
+    with pytest.raises(RuleViolation) as charges:
+        record(alice_actor, court_case, charge_ids=["not-an-id"])
+    assert charges.value.field == "charges"
+    theirs = make_sentence(make_person(prison_a, family="Else", given="Someone"), years=1)
+    with pytest.raises(RuleViolation) as adjustment:
+        services.record_adjustment(
+            alice_actor, person_id=person.public_id, kind="remand", days=3, sentence_id=theirs.public_id
+        )
+    assert adjustment.value.field == "sentence" and adjustment.value.code == "sentencing.sentence_missing"

@@ -12,6 +12,7 @@ the person must be in the actor's scope (else NotFound).
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -20,7 +21,6 @@ from django.db.models import Max
 from oms.core import clock
 from oms.core.actor import Actor
 from oms.core.errors import Conflict, RuleViolation
-from oms.core.ids import parse_public_id
 from oms.people.models import Person
 from oms.people.queries.records import find_person
 from oms.sentencing.models import Adjustment, Calculation, Charge, Sentence
@@ -50,25 +50,38 @@ def _lock_person(actor: Actor, person: Person) -> Person:
     return find_person(actor, person.public_id, for_update=True)
 
 
-def _target(person: Person, consecutive_to_id) -> Sentence | None:
-    if not consecutive_to_id:
+def _sentence_of(person: Person, public_id, *, field: str, problem: str, code: str) -> Sentence | None:
+    """One of the person's own sentences named in a request (a consecutive link, an adjustment's
+    sentence). Anyone else's, a missing one and a malformed id all read the same: it does not exist."""
+    if not public_id:
         return None
-    wanted = parse_public_id(consecutive_to_id, code="sentencing.sentence_not_found")
-    # Only this person's sentences: naming anyone else's reads as a missing one.
-    target = Sentence.objects.filter(person=person, public_id=wanted).first()
+    try:
+        wanted = uuid.UUID(str(public_id))
+    except ValueError:
+        wanted = None
+    target = Sentence.objects.filter(person=person, public_id=wanted).first() if wanted else None
     if target is None:
-        raise RuleViolation(
-            "The sentence it is consecutive to does not exist",
-            code="sentencing.consecutive_missing",
-            field="consecutive_to",
-        )
+        raise RuleViolation(problem, code=code, field=field)
     return target
 
 
+def _target(person: Person, consecutive_to_id) -> Sentence | None:
+    return _sentence_of(
+        person,
+        consecutive_to_id,
+        field="consecutive_to",
+        problem="The sentence it is consecutive to does not exist",
+        code="sentencing.consecutive_missing",
+    )
+
+
 def _charges(court_case_id: int, charge_ids: Iterable) -> list[Charge]:
-    wanted = [parse_public_id(c, code="sentencing.charge_not_found") for c in charge_ids]
-    charges = list(Charge.objects.filter(court_case_id=court_case_id, public_id__in=wanted))
-    if len(charges) != len(set(wanted)):
+    try:
+        wanted = [uuid.UUID(str(c)) for c in charge_ids]
+    except ValueError:
+        wanted = None
+    charges = list(Charge.objects.filter(court_case_id=court_case_id, public_id__in=wanted or []))
+    if wanted is None or len(charges) != len(set(wanted)):
         raise RuleViolation(
             "Every linked charge must be a charge of the sentence's court case",
             code="sentencing.charge_other_case",
@@ -295,7 +308,13 @@ def record_adjustment(
         person = _lock_person(actor, person)
         sentence = None
         if sentence_id:
-            sentence = _target(person, sentence_id) if sentence_id else None
+            sentence = _sentence_of(
+                person,
+                sentence_id,
+                field="sentence",
+                problem="There is no such sentence on this person's record",
+                code="sentencing.sentence_missing",
+            )
             if sentence.status != Sentence.Status.ACTIVE:
                 raise RuleViolation(
                     "That sentence has been quashed or entered in error",
