@@ -265,7 +265,23 @@ def test_legal_record_page_queries_do_not_grow_with_the_record(signed_in, alice_
         )
     with CaptureQueriesContext(connection) as large:
         signed_in.get(url)
+
     def record_reads(context):
         return [q["sql"] for q in context.captured_queries if "sentencing_" in q["sql"]]
 
     assert len(record_reads(large)) == len(record_reads(small)) <= 12
+
+
+def test_a_fine_in_pounds_and_pence(signed_in, person, court_case):
+    url = f"{BASE}/court-cases/{court_case.public_id}/sentences/new"
+    dates = {
+        **date_fields("sentenced_on", dt.date(2026, 1, 12)),
+        **date_fields("offence_committed_on", dt.date(2025, 9, 1)),
+    }
+    bad = signed_in.post(url, {"kind": "fine", "fine_amount": "12.345", **dates})
+    assert bad.status_code == 422 and "like 250 or 250.50" in bad.content.decode()
+    assert signed_in.post(url, {"kind": "fine", "fine_amount": "£1,250.5", **dates}).status_code == 302
+    fine = Sentence.objects.get(person=person)
+    assert fine.fine_amount_pence == 125_050
+    assert "fine £1,250.50" in signed_in.get(f"{BASE}/people/{person.public_id}/").content.decode()
+    assert 'value="1250.50"' in signed_in.get(f"{BASE}/sentences/{fine.public_id}/change").content.decode()

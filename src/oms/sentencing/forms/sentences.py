@@ -3,6 +3,8 @@ states them; the consecutive choice lists the person's other active sentences, e
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 
 from oms.sentencing.forms.records import VersionField, choice, date, text, whole_number
@@ -17,6 +19,13 @@ class SentenceForm(forms.Form):
     months = whole_number("Months", maximum=1_200)
     weeks = whole_number("Weeks", maximum=5_200)
     days = whole_number("Days")
+    fine_amount = forms.CharField(
+        label="Fine amount in pounds (for a fine)",
+        required=False,
+        max_length=15,
+        help_text="For example, 250 or 250.50",
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-10"}),
+    )
     consecutive_to = choice("Consecutive to", [], blank="Concurrent (runs alongside the others)")
     charges = forms.MultipleChoiceField(
         label="Charges it was passed for", required=False, widget=forms.CheckboxSelectMultiple
@@ -34,6 +43,15 @@ class SentenceForm(forms.Form):
         for name in ("years", "months", "weeks", "days"):
             if data.get(name) is None and name not in self.errors:
                 data[name] = 0
+        amount = (data.pop("fine_amount", "") or "").strip().lstrip("£").replace(",", "")
+        data["fine_amount_pence"] = None
+        if amount:
+            # Money is integer minor units: read pounds and pence as text, never through a float.
+            match = re.fullmatch(r"(\d{1,10})(?:\.(\d{1,2}))?", amount)
+            if match is None:
+                self.add_error("fine_amount", "Fine amount must be an amount in pounds, like 250 or 250.50")
+            else:
+                data["fine_amount_pence"] = int(match[1]) * 100 + int((match[2] or "0").ljust(2, "0"))
         return data
 
 

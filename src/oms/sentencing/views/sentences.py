@@ -28,6 +28,10 @@ def _charge_choices(court_case) -> list[tuple[str, str]]:
     ]
 
 
+def _pounds_text(pence: int | None) -> str:
+    return "" if pence is None else f"{pence // 100}.{pence % 100:02d}"
+
+
 def _sentence_values(data: dict) -> dict:
     values = dict(data)
     values["consecutive_to_id"] = values.pop("consecutive_to") or None
@@ -71,6 +75,7 @@ def sentence_change(request, sentence_id):
         "weeks": sentence.weeks,
         "days": sentence.days,
         "consecutive_to": str(sentence.consecutive_to.public_id) if sentence.consecutive_to_id else "",
+        "fine_amount": _pounds_text(sentence.fine_amount_pence),
         "charges": [str(c.public_id) for c in sentence.charges.all()],
         "version": sentence.version,
     }
