@@ -4,14 +4,17 @@ holds either way, and leaves the registry as it found it)."""
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 
-from oms.people.queries import profile_links as registry
 from oms.people.queries import register_profile_links, unregister_profile_links
 from oms.sentencing.views.records import sentencing_profile_links
 from tests.factories import login_verified
 
 pytestmark = pytest.mark.django_db
+# The module (the package re-exports its function under the same name).
+registry = importlib.import_module("oms.people.queries.profile_links")
 
 
 @pytest.fixture
