@@ -54,13 +54,13 @@ def test_bulk_recalculation_stores_what_the_single_person_path_stores(prison_a):
 def test_a_second_run_counts_everyone_unchanged_and_stores_nothing(prison_a):
     people = varied_people(prison_a)
     bulk.recalculate_in_bulk(SYSTEM)
-    events = AuditEvent.objects.filter(action="sentencing.release_dates_calculated").count()
+    batches = AuditEvent.objects.filter(action="sentencing.release_dates_recalculated_in_bulk")
+    assert batches.count() == 1 and len(batches.get().details["calculations"]) == 4
 
     again = bulk.recalculate_in_bulk(SYSTEM)
 
     assert again.unchanged == 4 and again.stored == 0
-    assert Calculation.objects.count() == 4
-    assert AuditEvent.objects.filter(action="sentencing.release_dates_calculated").count() == events == 4
+    assert Calculation.objects.count() == 4 and batches.count() == 1
     make_adjustment(people[0], "additional_days", 3)
     third = bulk.recalculate_in_bulk(SYSTEM)
     assert third.stored == 1 and third.unchanged == 3

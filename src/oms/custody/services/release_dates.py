@@ -9,6 +9,10 @@ that date type applied), read through ``oms.sentencing.queries.calculations`` so
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.db import connection
+
 from oms.audit.services import record_event
 from oms.core import clock
 from oms.core.actor import Actor
@@ -60,13 +64,35 @@ def update_release_date(actor: Actor, event: Event) -> None:
         )
 
 
+def _set_release_dates(rows: list[tuple[int, dt.date | None]]) -> None:
+    """One UPDATE ... FROM (VALUES ...) for many episodes, each with its own date (PostgreSQL, and SQLite
+    3.33+). Django's ``bulk_update`` builds a CASE with one branch per row, several times slower (B6)."""
+    table = connection.ops.quote_name(CustodyEpisode._meta.db_table)
+    if connection.vendor == "postgresql":
+        values = ", ".join("(%s::bigint, %s::date)" for _ in rows)
+        joined = f"(VALUES {values}) AS changed(id, due)"
+        due, key = "changed.due", "changed.id"
+    else:
+        values = ", ".join("(%s, %s)" for _ in rows)
+        joined = f"(VALUES {values}) AS changed"
+        due, key = "changed.column2", "changed.column1"
+    params: list = [value for pk, day in rows for value in (pk, day)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET release_due_on = {due}, updated_at = %s"  # noqa: S608 - names from the model
+            f" FROM {joined} WHERE {table}.id = {key}",
+            [clock.now(), *params],
+        )
+
+
 def update_release_dates_in_bulk(actor: Actor, event: Event) -> None:
     """Many people's key dates changed (bulk recalculation): one bulk update of their open episodes and
     one summary audit event for the batch."""
     changed = _changed_episodes(event.payload["person_ids"])
     if not changed:
         return
-    CustodyEpisode.objects.bulk_update(changed, ["release_due_on", "updated_at"], batch_size=BATCH)
+    for start in range(0, len(changed), BATCH):
+        _set_release_dates([(e.pk, e.release_due_on) for e in changed[start : start + BATCH]])
     record_event(
         actor,
         "custody.release_dates_updated_in_bulk",

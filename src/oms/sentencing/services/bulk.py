@@ -11,9 +11,10 @@ builder, engine call, inputs hash and date changes); only the reading and writin
    profile version (both in the inputs hash), or a date. An "unchanged" person is counted, not stored,
    so running the job twice does not double the history or bury real changes in noise;
 4. flip ``is_latest`` of the replaced calculations in one update, bulk-insert the new ones, append one
-   audit event per new calculation in one ``record_events_in_bulk`` call, bulk-insert the outbox
-   messages, and publish one ``sentencing.release_dates_calculated_in_bulk`` event so custody updates
-   release dates with one bulk update.
+   audit event for the batch (``sentencing.release_dates_recalculated_in_bulk``, listing each person
+   and calculation it stored), bulk-insert one outbox message per new calculation, and publish one
+   ``sentencing.release_dates_calculated_in_bulk`` event so custody updates release dates with one
+   statement.
 
 Each batch is its own transaction: a long run that stops part-way keeps the batches already done, and
 running it again carries on (the finished people come out "unchanged").
@@ -27,10 +28,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
 
-from oms.audit.services import record_events_in_bulk
+from oms.audit.services import record_event
 from oms.core import clock
 from oms.core.actor import Actor
 from oms.core.events import Event, publish
@@ -57,6 +58,7 @@ from oms.sentencing.services.calculations import (
 )
 
 BULK_CALCULATED_EVENT = "sentencing.release_dates_calculated_in_bulk"
+BULK_AUDIT_EVENT = "sentencing.release_dates_recalculated_in_bulk"
 DEFAULT_BATCH_SIZE = 2_000
 MAX_ERRORS_KEPT = 100
 
@@ -104,7 +106,7 @@ def recalculate_in_bulk(
     progress: Progress | None = None,
 ) -> BulkOutcome:
     """Recalculate everyone in reach (or the given person keys) through the bulk path
-    (sentencing.calculate). Audited per new calculation; see the module docstring."""
+    (sentencing.calculate). Audited with one event per batch; see the module docstring."""
     actor.require("sentencing.calculate")
     started = time.perf_counter()
     ids = people_to_recalculate(actor, person_ids)
@@ -236,41 +238,53 @@ def _recalculate_batch(
     replaced = [c.previous_id for c in new if c.previous_id is not None]
     if replaced:
         Calculation.objects.filter(pk__in=replaced).update(is_latest=False)
-    Calculation.objects.bulk_create(new, batch_size=1_000)
+    insert_rows(Calculation, new)
     outcome.stored += len(new)
     public_ids = {pk: people[pk][0] for pk in batch}
-    record_events_in_bulk(
+    # One audit event per batch, listing every calculation it stored: hashing one event per person
+    # cost a sixth of the whole run (B6), and the calculations themselves keep who, when and why.
+    record_event(
         actor,
-        (
-            {
-                "action": CALCULATED_EVENT,
-                "object_type": "calculation",
-                "object_id": str(c.public_id),
-                "subject_person_id": c.person_id,
-                "details": {
-                    "reason": reason,
-                    "profile": f"{c.profile_code} v{c.profile_version}",
-                    "changes": c.changes,
-                    "bulk": True,
-                },
-            }
-            for c in new
-        ),
+        BULK_AUDIT_EVENT,
+        object_type="calculation_batch",
+        object_id=str(new[0].public_id),
+        details={
+            "reason": reason,
+            "detail": detail,
+            "calculations": [[str(public_ids[c.person_id]), str(c.public_id)] for c in new],
+            "profiles": sorted({f"{c.profile_code} v{c.profile_version}" for c in new}),
+        },
     )
-    OutboxMessage.objects.bulk_create(
+    insert_rows(
+        OutboxMessage,
         [
             OutboxMessage(
                 name=CALCULATED_EVENT,
                 payload=event_body(public_ids[c.person_id], c, c.result),
                 person_public_id=public_ids[c.person_id],
+                created_at=now,
             )
             for c in new
         ],
-        batch_size=1_000,
     )
     # One event for the batch: custody reads the key release dates of these people and updates their
     # open episodes with one bulk update, instead of one handler call per person.
     publish(actor, Event(BULK_CALCULATED_EVENT, {"person_ids": [c.person_id for c in new]}))
+
+
+def insert_rows(model, rows: list) -> None:
+    """Insert new rows whose keys nobody reads back: COPY on PostgreSQL (several times faster than a
+    multi-row INSERT for the 100,000 calculations of B6), ``bulk_create`` elsewhere. Field values go
+    through each field's own conversion, exactly as ``bulk_create`` would send them."""
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(rows, batch_size=1_000)
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([f.get_db_prep_save(f.pre_save(row, True), connection) for f in fields])
 
 
 def people_held_at(site_id: int) -> list[int]:
