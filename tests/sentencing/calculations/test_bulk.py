@@ -39,12 +39,13 @@ def stored(calculation: Calculation) -> dict:
     return {name: getattr(calculation, name) for name in COMPARED}
 
 
-def test_bulk_recalculation_stores_what_the_single_person_path_stores(prison_a):
+@pytest.mark.parametrize("workers", [0, 2], ids=["in this process", "in worker processes"])
+def test_bulk_recalculation_stores_what_the_single_person_path_stores(prison_a, workers):
     people = varied_people(prison_a)
     single = {p.pk: stored(services.recalculate(SYSTEM, p, reason="manual")) for p in people}
     Calculation.objects.all().delete()
 
-    outcome = bulk.recalculate_in_bulk(SYSTEM, batch_size=3)
+    outcome = bulk.recalculate_in_bulk(SYSTEM, batch_size=3, workers=workers)
 
     assert outcome.people == 4 and outcome.stored == 4 and outcome.failed == 0
     for person in people:

@@ -22,9 +22,12 @@ running it again carries on (the finished people come out "unchanged").
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -61,6 +64,7 @@ BULK_CALCULATED_EVENT = "sentencing.release_dates_calculated_in_bulk"
 BULK_AUDIT_EVENT = "sentencing.release_dates_recalculated_in_bulk"
 DEFAULT_BATCH_SIZE = 2_000
 MAX_ERRORS_KEPT = 100
+PARALLEL_FROM = 20_000  # people; below this the engine runs in this process
 
 Progress = Callable[[int, int, float], None]  # (people done, people in all, seconds so far)
 
@@ -104,36 +108,65 @@ def recalculate_in_bulk(
     detail: str = "",
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: Progress | None = None,
+    workers: int | None = None,
 ) -> BulkOutcome:
     """Recalculate everyone in reach (or the given person keys) through the bulk path
-    (sentencing.calculate). Audited with one event per batch; see the module docstring."""
+    (sentencing.calculate). Audited with one event per batch; see the module docstring.
+
+    ``workers`` processes run the engine while this one reads and writes (default: one per CPU but
+    one, and none for runs under PARALLEL_FROM people, where starting them costs more than it saves)."""
     actor.require("sentencing.calculate")
     started = time.perf_counter()
     ids = people_to_recalculate(actor, person_ids)
     outcome = BulkOutcome(people=len(ids))
-    chosen: dict[str, profiles.Profile | CalculationError] = {}
     site_profiles = dict(SiteProfile.objects.values_list("site_id", "profile_code"))
-    for offset in range(0, len(ids), batch_size):
-        batch = ids[offset : offset + batch_size]
+    chosen = _choose_profiles({*site_profiles.values(), settings.RELEASE_PROFILE})
+    batches = [ids[offset : offset + batch_size] for offset in range(0, len(ids), batch_size)]
+    if workers is None:
+        workers = max(1, (os.cpu_count() or 1) - 1) if len(ids) >= PARALLEL_FROM else 0
+
+    done = 0
+
+    def write(read: _BatchRead, computed: list[tuple]) -> None:
+        nonlocal done
         with transaction.atomic():
-            _recalculate_batch(actor, batch, reason, detail[:500], chosen, site_profiles, outcome)
+            _write_batch(actor, read, computed, reason, detail[:500], outcome)
+        done += len(read.people)
         if progress is not None:
-            progress(min(offset + batch_size, len(ids)), len(ids), time.perf_counter() - started)
+            progress(done, len(ids), time.perf_counter() - started)
+
+    if workers <= 0:
+        for batch in batches:
+            read = _read_batch(batch, site_profiles)
+            write(read, _compute(read.people, chosen))
+    else:
+        # Pipelined: the pool calculates batch n+1 while this process writes batch n. Workers are forked
+        # (inheriting the chosen profiles) and never touch the database: ``_compute`` is pure.
+        global _forked_profiles
+        _forked_profiles = chosen
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            pending = None
+            for batch in batches:
+                read = _read_batch(batch, site_profiles)
+                futures = [pool.submit(_compute_in_worker, read.people[n::workers]) for n in range(workers)]
+                if pending is not None:
+                    write(pending[0], [row for future in pending[1] for row in future.result()])
+                pending = (read, futures)
+            if pending is not None:
+                write(pending[0], [row for future in pending[1] for row in future.result()])
     outcome.seconds = time.perf_counter() - started
     return outcome
 
 
-def _profile(code: str, chosen: dict) -> profiles.Profile:
+def _choose_profiles(codes: set[str]) -> dict[str, profiles.Profile | CalculationError]:
     # One choice per profile code for the whole run: every person is calculated under the same version.
-    if code not in chosen:
+    chosen: dict[str, profiles.Profile | CalculationError] = {}
+    for code in codes:
         try:
             chosen[code] = choose_profile(code)
         except CalculationError as error:
             chosen[code] = error
-    found = chosen[code]
-    if isinstance(found, CalculationError):
-        raise found
-    return found
+    return chosen
 
 
 def _grouped(rows) -> dict[int, list[dict]]:
@@ -154,19 +187,19 @@ def _site_of(batch: list[int]) -> dict[int, int]:
     return sites
 
 
-def _recalculate_batch(
-    actor: Actor,
-    batch: list[int],
-    reason: str,
-    detail: str,
-    chosen: dict,
-    site_profiles: dict[int, str],
-    outcome: BulkOutcome,
-) -> None:
-    people = {
-        pk: (public_id, dob)
-        for pk, public_id, dob in Person.objects.filter(pk__in=batch).values_list("pk", "public_id", "date_of_birth")
-    }
+@dataclass
+class _BatchRead:
+    # One tuple per person: (pk, date of birth, sentence rows, adjustment rows, profile code,
+    # latest calculation as {"pk", "inputs_hash", "result", "release_date_type"} or None).
+    people: list[tuple]
+    public_ids: dict[int, object]
+
+
+def _read_batch(batch: list[int], site_profiles: dict[int, str]) -> _BatchRead:
+    persons = Person.objects.filter(pk__in=batch).values_list("pk", "public_id", "date_of_birth")
+    public_ids, births = {}, {}
+    for pk, public_id, born in persons:
+        public_ids[pk], births[pk] = public_id, born
     sentences = _grouped(
         active_sentences()
         .filter(person_id__in=batch)
@@ -180,26 +213,46 @@ def _recalculate_batch(
         .values("person_id", *ADJUSTMENT_FIELDS)
     )
     latest = {
-        row["person_id"]: row
+        row.pop("person_id"): row
         for row in Calculation.objects.filter(person_id__in=batch, is_latest=True).values(
             "pk", "person_id", "inputs_hash", "result", "release_date_type"
         )
     }
     sites = _site_of(batch)
-    now = clock.now()
-    calculated_by_id = None if actor.is_system else actor.user_id
-    new: list[Calculation] = []
-    for pk in batch:
-        public_id, date_of_birth = people[pk]
-        previous = latest.get(pk)
-        request = request_from_values(date_of_birth, sentences.get(pk, []), adjustments.get(pk, []))
+    people = [
+        (
+            pk,
+            births[pk],
+            sentences.get(pk, []),
+            adjustments.get(pk, []),
+            site_profiles.get(sites.get(pk), "") or settings.RELEASE_PROFILE,
+            latest.get(pk),
+        )
+        for pk in batch
+    ]
+    return _BatchRead(people, public_ids)
+
+
+_forked_profiles: dict = {}
+
+
+def _compute_in_worker(people: list[tuple]) -> list[tuple]:
+    return _compute(people, _forked_profiles)
+
+
+def _compute(people: list[tuple], chosen: dict) -> list[tuple]:
+    """The engine for each person, with no database: ("failed", pk, field, detail), ("unchanged", pk) or
+    ("new", pk, fields of the new calculation). Runs here or in a worker process."""
+    out: list[tuple] = []
+    for pk, date_of_birth, sentences, adjustments, code, previous in people:
+        request = request_from_values(date_of_birth, sentences, adjustments)
         try:
-            profile = _profile(site_profiles.get(sites.get(pk), "") or settings.RELEASE_PROFILE, chosen)
+            profile = chosen[code]
+            if isinstance(profile, CalculationError):
+                raise profile
             result = profiles.calculate(request, profile)
         except CalculationError as error:
-            outcome.failed += 1
-            if len(outcome.errors) < MAX_ERRORS_KEPT:
-                outcome.errors.append({"person_id": str(public_id), "field": error.field, "detail": error.detail})
+            out.append(("failed", pk, error.field, error.detail))
             continue
         inputs = request_as_json(request)
         digest = inputs_hash(inputs, profile)
@@ -212,27 +265,55 @@ def _recalculate_batch(
             and not changes
             and previous["release_date_type"] == release_type
         ):
-            outcome.unchanged += 1
+            out.append(("unchanged", pk))
             continue
-        new.append(
-            Calculation(
-                person_id=pk,
-                profile_code=profile.code,
-                profile_version=profile.version,
-                reason=reason,
-                reason_detail=detail,
-                inputs=inputs,
-                inputs_hash=digest,
-                result=stored,
-                release_date=result.release_date,
-                release_date_type=release_type,
-                changes=changes,
-                previous_id=previous["pk"] if previous else None,
-                is_latest=True,
-                calculated_at=now,
-                calculated_by_id=calculated_by_id,
+        out.append(
+            (
+                "new",
+                pk,
+                {
+                    "profile_code": profile.code,
+                    "profile_version": profile.version,
+                    "inputs": inputs,
+                    "inputs_hash": digest,
+                    "result": stored,
+                    "release_date": result.release_date,
+                    "release_date_type": release_type,
+                    "changes": changes,
+                    "previous_id": previous["pk"] if previous else None,
+                },
             )
         )
+    return out
+
+
+def _write_batch(
+    actor: Actor, read: _BatchRead, computed: list[tuple], reason: str, detail: str, outcome: BulkOutcome
+) -> None:
+    now = clock.now()
+    calculated_by_id = None if actor.is_system else actor.user_id
+    new: list[Calculation] = []
+    for row in computed:
+        if row[0] == "unchanged":
+            outcome.unchanged += 1
+        elif row[0] == "failed":
+            outcome.failed += 1
+            if len(outcome.errors) < MAX_ERRORS_KEPT:
+                _, pk, field_path, text = row
+                outcome.errors.append({"person_id": str(read.public_ids[pk]), "field": field_path, "detail": text})
+        else:
+            _, pk, fields = row
+            new.append(
+                Calculation(
+                    person_id=pk,
+                    reason=reason,
+                    reason_detail=detail,
+                    is_latest=True,
+                    calculated_at=now,
+                    calculated_by_id=calculated_by_id,
+                    **fields,
+                )
+            )
     if not new:
         return
     replaced = [c.previous_id for c in new if c.previous_id is not None]
@@ -240,7 +321,7 @@ def _recalculate_batch(
         Calculation.objects.filter(pk__in=replaced).update(is_latest=False)
     insert_rows(Calculation, new)
     outcome.stored += len(new)
-    public_ids = {pk: people[pk][0] for pk in batch}
+    public_ids = read.public_ids
     # One audit event per batch, listing every calculation it stored: hashing one event per person
     # cost a sixth of the whole run (B6), and the calculations themselves keep who, when and why.
     record_event(
@@ -268,7 +349,7 @@ def _recalculate_batch(
         ],
     )
     # One event for the batch: custody reads the key release dates of these people and updates their
-    # open episodes with one bulk update, instead of one handler call per person.
+    # open episodes with one statement, instead of one handler call per person.
     publish(actor, Event(BULK_CALCULATED_EVENT, {"person_ids": [c.person_id for c in new]}))
 
 
