@@ -285,3 +285,28 @@ def test_a_fine_in_pounds_and_pence(signed_in, person, court_case):
     assert fine.fine_amount_pence == 125_050
     assert "fine £1,250.50" in signed_in.get(f"{BASE}/people/{person.public_id}/").content.decode()
     assert 'value="1250.50"' in signed_in.get(f"{BASE}/sentences/{fine.public_id}/change").content.decode()
+
+
+def test_offence_entry_pages(client, alice, ada, theft):
+    login_verified(client, alice)
+    assert client.get(f"{BASE}/offences/new").status_code == 403
+    login_verified(client, ada)
+    bad = client.post(f"{BASE}/offences/new", {"code": "A B", "title": "Spaced", "severity": "2"})
+    assert bad.status_code == 422 and "may only use letters" in bad.content.decode()
+    taken = client.post(f"{BASE}/offences/new", {"code": "th68001", "title": "Again", "severity": "2"})
+    assert taken.status_code == 422 and "already in the catalogue" in taken.content.decode()
+    added = client.post(
+        f"{BASE}/offences/new", {"code": "cd71001", "title": "Criminal damage", "severity": "3", "flags": ["violent"]}
+    )
+    assert added.status_code == 302
+    damage = Offence.objects.get(code="CD71001")
+    assert damage.flags == ["violent"] and damage.active is False  # the box was not ticked
+    change = client.get(f"{BASE}/offences/CD71001/change")
+    assert change.status_code == 200 and 'name="code"' not in change.content.decode()
+    saved = client.post(
+        f"{BASE}/offences/CD71001/change", {"title": "Criminal damage", "severity": "4", "active": "on"}
+    )
+    assert saved.status_code == 302
+    damage.refresh_from_db()
+    assert (damage.severity, damage.flags, damage.active) == (4, [], True)
+    assert client.get(f"{BASE}/offences/NOPE/change").status_code == 404

@@ -37,6 +37,7 @@ class OffenceIn(StrictIn):
     category: str = Field("", max_length=100)
     severity: int = Field(1, ge=1, le=10)
     flags: list[Flag] = Field([], max_length=len(Offence.FLAGS))
+    active: bool = True
 
 
 class OffenceChangeIn(StrictIn):

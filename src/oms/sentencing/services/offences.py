@@ -180,7 +180,9 @@ def _check(code: str, title: str, category: str, severity: int, flags) -> None:
         raise RuleViolation(problem.message, code=f"sentencing.{problem.code}", field=problem.field)
 
 
-def create_offence(actor: Actor, *, code: str, title: str, category: str = "", severity: int = 1, flags=()) -> Offence:
+def create_offence(
+    actor: Actor, *, code: str, title: str, category: str = "", severity: int = 1, flags=(), active: bool = True
+) -> Offence:
     """Add one code to the catalogue; audited as ``sentencing.offence_created``."""
     actor.require(MANAGE)
     code = rules.normalise_offence_code(code)
@@ -189,7 +191,7 @@ def create_offence(actor: Actor, *, code: str, title: str, category: str = "", s
     if Offence.objects.filter(code=code).exists():
         raise Conflict(f"The code {code} is already in the catalogue", code="sentencing.offence_exists", field="code")
     offence = Offence.objects.create(
-        code=code, title=title.strip(), category=category.strip(), severity=severity, flags=flags
+        code=code, title=title.strip(), category=category.strip(), severity=severity, flags=flags, active=active
     )
     record_event(
         actor, "sentencing.offence_created", object_type="offence", object_id=code, details=_values_of(offence)

@@ -3,10 +3,11 @@ each rejected row) and download it in the import format."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpResponse
-from django.shortcuts import render
-from django.urls import path
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from oms.sentencing.forms import offences as forms
@@ -107,7 +108,50 @@ def offences_export(request):
     return response
 
 
+def _entry_page(request, form, title: str):
+    return render(
+        request,
+        "sentencing/records/offence_form.html",
+        {"form": form, "title": title},
+        status=422 if form.errors else 200,
+    )
+
+
+@page(MANAGE)
+def offence_new(request):
+    form = forms.OffenceForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        offence = service_errors_on(form, lambda: services.create_offence(request.actor, **form.cleaned_data))
+        if offence:
+            messages.success(request, f"{offence.code} added to the catalogue")
+            return redirect(f"{reverse('sentencing:offences')}?q={offence.code}")
+    return _entry_page(request, form, "Add an offence code")
+
+
+@page(MANAGE)
+def offence_change(request, code):
+    offence = queries.get_offence(request.actor, code)
+    initial = {
+        "title": offence.title,
+        "category": offence.category,
+        "severity": offence.severity,
+        "flags": list(offence.flags or []),
+        "active": offence.active,
+    }
+    form = forms.OffenceForm(posted(request), initial=initial, existing=True)
+    if request.method == "POST" and form.is_valid():
+        changed = service_errors_on(
+            form, lambda: services.update_offence(request.actor, code=offence.code, changes=form.cleaned_data)
+        )
+        if changed:
+            messages.success(request, f"{changed.code} changed")
+            return redirect(f"{reverse('sentencing:offences')}?q={changed.code}&include_inactive=on")
+    return _entry_page(request, form, f"Change {offence.code}")
+
+
 urlpatterns = [
+    path("offences/new", offence_new, name="offence_new"),
+    path("offences/<str:code>/change", offence_change, name="offence_change"),
     path("offences/", offences, name="offences"),
     path("offences/import", offences_import, name="offences_import"),
     path("offences/export.csv", offences_export, name="offences_export"),
