@@ -212,11 +212,17 @@ def _read_batch(batch: list[int], site_profiles: dict[int, str]) -> _BatchRead:
         .order_by("person_id", *ADJUSTMENT_ORDER)
         .values("person_id", *ADJUSTMENT_FIELDS)
     )
+    # Only what the comparison needs travels to the workers: the dates, not their explanations.
     latest = {
-        row.pop("person_id"): row
-        for row in Calculation.objects.filter(person_id__in=batch, is_latest=True).values(
-            "pk", "person_id", "inputs_hash", "result", "release_date_type"
-        )
+        person_id: {
+            "pk": pk,
+            "inputs_hash": digest,
+            "result": {"dates": {t: {"date": d["date"]} for t, d in (dates or {}).items()}},
+            "release_date_type": release_type,
+        }
+        for pk, person_id, digest, dates, release_type in Calculation.objects.filter(
+            person_id__in=batch, is_latest=True
+        ).values_list("pk", "person_id", "inputs_hash", "result__dates", "release_date_type")
     }
     sites = _site_of(batch)
     people = [
