@@ -99,7 +99,7 @@ def test_build_a_legal_record_read_the_release_dates_and_override_one(
     expect(page).to_have_url(re.compile(rf"/sentencing/people/{person.public_id}/$"))
 
     _add_a_court_case_and_a_charge(page)
-    _record_two_sentences_refused_once_without_losing_anything(page)
+    _record_two_sentences_after_two_refusals_that_lose_nothing(page)
     _record_remand(page, screenshot)
     _read_the_dates_the_why_and_the_history(page, screenshot)
 
@@ -159,7 +159,7 @@ def sentence_row(page, line: int):
     return sentences_table(page).get_by_role("row").filter(has=first_cell)
 
 
-def _record_two_sentences_refused_once_without_losing_anything(page):
+def _record_two_sentences_after_two_refusals_that_lose_nothing(page):
     _record_a_sentence_form(page)
     fill_date(page, "Sentence date", 12, 1, 2026)
     page.get_by_label("Years").fill("2")
