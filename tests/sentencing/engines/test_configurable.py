@@ -122,7 +122,7 @@ def test_good_time_step_explains_the_arithmetic():
     assert (
         texts[1] == "good time = 5 days x 9 months of 30 days served = 45 days; days to serve = 270 (270 + 45 >= 311)"
     )
-    assert texts[2] == "release date = day 270 = 2025-09-27"
+    assert texts[2] == "release date = day 270 = 27 September 2025"
 
 
 def test_listed_dates_move_to_the_last_working_day():

@@ -52,8 +52,8 @@ def test_a_listed_date_on_a_bank_holiday_moves_and_says_why():
     )
     assert crd.steps[-1] == Step(
         "working_day.move_back",
-        "2026-12-28 is a public holiday (Boxing Day (observed)): moved back to the last working day, "
-        "Thursday 2026-12-24",
+        "28 December 2026 is a public holiday (Boxing Day (observed)): moved back to the last working day, "
+        "Thursday 24 December 2026",
     )
 
 

@@ -21,6 +21,7 @@ from functools import lru_cache
 
 import holidays
 
+from oms.sentencing.rules.calendar import fmt
 from oms.sentencing.rules.custodial_terms import aggregate, credited_days, iso_period
 from oms.sentencing.rules.profiles import Profile
 from oms.sentencing.rules.types import (
@@ -336,7 +337,7 @@ def calculate(request: CalculationRequest, profile: Profile) -> CalculationResul
             sed,
             (
                 *base,
-                Step("configurable.sed", f"sentence end = day {total:,} of the term{shift_text} = {sed.isoformat()}"),
+                Step("configurable.sed", f"sentence end = day {total:,} of the term{shift_text} = {fmt(sed)}"),
             ),
         )
     }
@@ -374,7 +375,7 @@ def calculate(request: CalculationRequest, profile: Profile) -> CalculationResul
             )
             served = least
     release = place(served)
-    rd_steps.append(Step("configurable.rd", f"release date = day {served:,}{shift_text} = {release.isoformat()}"))
+    rd_steps.append(Step("configurable.rd", f"release date = day {served:,}{shift_text} = {fmt(release)}"))
     dates[DateType.RD] = CalculatedDate(DateType.RD, release, tuple(rd_steps))
 
     if "parole_eligibility_percent" in params:
@@ -383,7 +384,7 @@ def calculate(request: CalculationRequest, profile: Profile) -> CalculationResul
         if parole < release:
             text = (
                 f"parole eligibility = {params['parole_eligibility_percent']}% of {total:,} days, rounded up = "
-                f"day {ped_days:,}{shift_text} = {parole.isoformat()}"
+                f"day {ped_days:,}{shift_text} = {fmt(parole)}"
             )
             dates[DateType.PED] = CalculatedDate(DateType.PED, parole, (*base, Step("configurable.ped", text)))
         else:

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from oms.sentencing.rules.calendar import ONE_DAY, days_in_month, fmt
 from oms.sentencing.rules.types import (
     AdjustmentInput,
     AdjustmentKind,
@@ -27,22 +28,13 @@ from oms.sentencing.rules.types import (
 )
 from oms.sentencing.rules.validation import validate
 
-ONE_DAY = timedelta(days=1)
-_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-
-
-def _days_in_month(year: int, month: int) -> int:
-    if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
-        return 29
-    return _MONTH_DAYS[month - 1]
-
 
 def add_calendar(start: date, years: int = 0, months: int = 0) -> date:
     """The day ``years`` and ``months`` after ``start``; a missing day rolls to the next month's 1st."""
     month_index = start.month - 1 + months
     year = start.year + years + month_index // 12
     month = month_index % 12 + 1
-    last = _days_in_month(year, month)
+    last = days_in_month(year, month)
     if start.day <= last:
         return date(year, month, start.day)
     return date(year, month, last) + ONE_DAY
@@ -154,7 +146,7 @@ def aggregate(request: CalculationRequest, rule: str, authority: str) -> Aggrega
             Step(
                 f"{rule}.sentence",
                 f"sentence {p.sentence.name}: {p.sentence.duration.describe()} {how}, "
-                f"runs {p.start.isoformat()} to {p.end.isoformat()}",
+                f"runs {fmt(p.start)} to {fmt(p.end)}",
             )
         )
     latest_end = ordered[0].end
@@ -170,7 +162,7 @@ def aggregate(request: CalculationRequest, rule: str, authority: str) -> Aggrega
     steps.append(
         Step(
             f"{rule}.aggregate",
-            f"term ({authority}) = {start.isoformat()} to {latest_end.isoformat()} = "
+            f"term ({authority}) = {fmt(start)} to {fmt(latest_end)} = "
             f"{describe_parts(years, months, days)} ({(latest_end - start).days + 1:,} days)",
         )
     )

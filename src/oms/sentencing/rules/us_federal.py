@@ -28,6 +28,7 @@ PATTERN levels of the assessments so far, oldest first: "minimum", "low", "mediu
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from oms.sentencing.rules.calendar import fmt
 from oms.sentencing.rules.custodial_terms import (
     AggregateTerm,
     add_calendar,
@@ -208,7 +209,7 @@ def calculate(request: CalculationRequest, profile: Profile) -> CalculationResul
     for adjustment in left_out:
         warnings.append(f"Remand of {adjustment.days} days is for later sentences than these: not credited.")
     inoperative, _ = credited_days(request.adjustments, AdjustmentKind.UNLAWFULLY_AT_LARGE, term)
-    ftd_steps = [Step("usfed.term_end", f"term ends {term.end.isoformat()} ({term.days:,} days imposed)")]
+    ftd_steps = [Step("usfed.term_end", f"term ends {fmt(term.end)} ({term.days:,} days imposed)")]
     if jail_credit:
         ftd_steps.append(Step("usfed.prior_custody", f"prior custody credit = {jail_credit} days (18 U.S.C. 3585(b))"))
     if inoperative:
@@ -218,9 +219,9 @@ def calculate(request: CalculationRequest, profile: Profile) -> CalculationResul
     full_term = _not_before(term.end - timedelta(days=jail_credit - inoperative), term.start)
     changes = (f" - {jail_credit} days" if jail_credit else "") + (f" + {inoperative} days" if inoperative else "")
     if changes:
-        text = f"full-term date = {term.end.isoformat()}{changes} = {full_term.isoformat()}"
+        text = f"full-term date = {fmt(term.end)}{changes} = {fmt(full_term)}"
     else:
-        text = f"full-term date = {full_term.isoformat()} (no prior custody credit)"
+        text = f"full-term date = {fmt(full_term)} (no prior custody credit)"
     ftd_steps.append(Step("usfed.ftd", text))
 
     gct_most, gct_step = good_conduct_time(term)
@@ -252,8 +253,8 @@ def calculate(request: CalculationRequest, profile: Profile) -> CalculationResul
     prd_steps.append(
         Step(
             "usfed.prd",
-            f"projected release date = {full_term.isoformat()} - {gct} days good conduct time - "
-            f"{to_supervised_release} days time credits = {projected.isoformat()}"
+            f"projected release date = {fmt(full_term)} - {gct} days good conduct time - "
+            f"{to_supervised_release} days time credits = {fmt(projected)}"
             + (" (not before the term begins)" if projected == term.start else ""),
         )
     )
@@ -266,8 +267,8 @@ def calculate(request: CalculationRequest, profile: Profile) -> CalculationResul
     hced_steps = [
         Step(
             "usfed.hced",
-            f"home confinement eligibility = {projected.isoformat()} - {shorter}, the shorter of 10% of the term "
-            f"and 6 months (18 U.S.C. 3624(c)(2)) = {home_confinement.isoformat()}",
+            f"home confinement eligibility = {fmt(projected)} - {shorter}, the shorter of 10% of the term "
+            f"and 6 months (18 U.S.C. 3624(c)(2)) = {fmt(home_confinement)}",
         )
     ]
     if to_prerelease:

@@ -10,6 +10,7 @@ from functools import lru_cache
 
 import holidays
 
+from oms.sentencing.rules.calendar import fmt
 from oms.sentencing.rules.profiles import Profile
 from oms.sentencing.rules.types import CalculatedDate, CalculationResult, DateType, Step
 
@@ -55,8 +56,8 @@ def apply(result: CalculationResult, profile: Profile) -> CalculationResult:
             continue
         step = Step(
             "working_day.move_back",
-            f"{day.isoformat()} is {_why_not_working(day, profile.holiday_country, profile.holiday_subdivision)}: "
-            f"moved back to the last working day, {working.strftime('%A')} {working.isoformat()}",
+            f"{fmt(day)} is {_why_not_working(day, profile.holiday_country, profile.holiday_subdivision)}: "
+            f"moved back to the last working day, {working.strftime('%A')} {fmt(working)}",
         )
         moved_dates[date_type] = replace(
             calculated, date=working, steps=(*calculated.steps, step), before_working_day_rule=day

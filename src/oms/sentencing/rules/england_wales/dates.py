@@ -8,21 +8,10 @@ a month, and weeks and days are added after the months.
 
 from datetime import date, timedelta
 
-_DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-_MONTH_NAMES = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
-ONE_DAY = timedelta(days=1)
+from oms.sentencing.rules.calendar import ONE_DAY, days_in_month, fmt, is_leap
+
+__all__ = ["ONE_DAY", "days_in_month", "fmt", "is_leap"]  # re-exported for the engine's modules
 _from_ordinal = date.fromordinal
-
-
-def is_leap(year: int) -> bool:
-    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
-
-
-def days_in_month(year: int, month: int) -> int:
-    return 29 if month == 2 and is_leap(year) else _DAYS_IN_MONTH[month - 1]
 
 
 def add_months(day: date, months: int) -> date:
@@ -82,8 +71,3 @@ def iso_period(years: int, months: int, days: int) -> str:
 def age_on(date_of_birth: date, on: date) -> int:
     """Whole years of age on ``on`` (birthday-aware)."""
     return on.year - date_of_birth.year - ((on.month, on.day) < (date_of_birth.month, date_of_birth.day))
-
-
-def fmt(day: date) -> str:
-    """A date as a records clerk writes it: 5 March 2024."""
-    return f"{day.day} {_MONTH_NAMES[day.month - 1]} {day.year}"
