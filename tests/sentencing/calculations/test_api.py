@@ -59,6 +59,10 @@ def test_preview_calculates_without_saving(client, alice):
         (lambda r: r["sentences"][1].update(consecutive_to="9"), "sentences[1].consecutive_to"),
         (lambda r: r.update(profile="atlantis"), "profile"),
         (lambda r: r["adjustments"][0].update(days="forty"), "adjustments[0].days"),
+        (
+            lambda r: r.update(sentences=[{"kind": "determinate", "sentenced_on": "9999-06-01", "years": 100}]),
+            "sentences",
+        ),
     ],
 )
 def test_preview_refuses_bad_input_with_the_field_path(client, alice, change, field):

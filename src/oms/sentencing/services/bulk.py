@@ -52,6 +52,7 @@ from oms.sentencing.services.calculations import (
     SENTENCE_ORDER,
     active_adjustments,
     active_sentences,
+    calculate_with,
     choose_profile,
     date_changes,
     event_body,
@@ -256,7 +257,7 @@ def _compute(people: list[tuple], chosen: dict) -> list[tuple]:
             profile = chosen[code]
             if isinstance(profile, CalculationError):
                 raise profile
-            result = profiles.calculate(request, profile)
+            result = calculate_with(request, profile)
         except CalculationError as error:
             out.append(("failed", pk, error.field, error.detail))
             continue

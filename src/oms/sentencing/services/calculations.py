@@ -301,10 +301,23 @@ def profile_code_for(person: Person) -> str:
     return settings.RELEASE_PROFILE
 
 
+def calculate_with(request: CalculationRequest, profile: profiles.Profile) -> CalculationResult:
+    """The engine under ``profile``; date arithmetic outside years 1-9999 (a typing mistake in a date, a
+    length or a number of days) is the caller's input, not a fault: CalculationError like the rest."""
+    try:
+        return profiles.calculate(request, profile)
+    except CalculationError:
+        raise
+    except (OverflowError, ValueError) as error:
+        raise CalculationError(
+            "The dates, lengths and days given lead to a date outside the calendar.", "sentences", "date_out_of_range"
+        ) from error
+
+
 def run_engine(request: CalculationRequest, profile_code: str) -> tuple[profiles.Profile, CalculationResult]:
     """Choose the profile version in force today and calculate. Raises CalculationError."""
     profile = choose_profile(profile_code)
-    return profile, profiles.calculate(request, profile)
+    return profile, calculate_with(request, profile)
 
 
 def date_changes(before: dict | None, after: dict) -> list[dict]:
