@@ -74,13 +74,14 @@ def test_suggestions_for_a_10000_bed_site_are_fast(olive_actor, prison_a, django
     )
     episode = make_episode(make_person(prison_a, family="Newcomer", sex="male"), prison_a)
 
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     with django_assert_max_num_queries(8):  # the same handful of queries as for a 4-bed site
         found = suggest_beds(olive_actor, episode_id=episode.public_id, limit=20)
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
 
     assert len(found) == 20 and all(s.bed_key not in {b.key for b in occupied[:50]} for s in found)
-    print(f"suggest_beds over 10,000 beds (8,000 occupied): {elapsed * 1000:.0f} ms")
-    # Measured 0.4 s (PostgreSQL) to 0.9 s (SQLite, cold cache) on the 2-core development machine;
-    # the bound is loose so a busy CI run cannot flake, yet a query per bed would blow it many times.
-    assert elapsed < 5.0
+    print(f"suggest_beds over 10,000 beds (8,000 occupied): {elapsed * 1000:.0f} ms wall, {cpu * 1000:.0f} ms CPU")
+    # Measured 0.4 s (PostgreSQL) to 0.9 s (SQLite, cold cache) on the 2-core development machine, and
+    # 11.9 s wall when four other test runs shared its two cores. The bound is on this process's CPU
+    # time, which other processes do not inflate; per-bed work in Python would still blow it.
+    assert cpu < 5.0
