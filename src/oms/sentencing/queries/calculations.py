@@ -118,20 +118,39 @@ def key_dates_for(actor: Actor, person_id) -> KeyDates:
     return key_dates(find_person(actor, person_id))
 
 
+def people_filter(person_ids: set[int], field: str = "person_id") -> dict:
+    """A filter for rows of these people. A dense set of keys (a bulk batch) is read as a key range: an
+    IN list of thousands of keys costs more to build and parse than the rows it reads (B6). Callers
+    ignore rows of people in the range but not in the set."""
+    low, high = min(person_ids), max(person_ids)
+    if high - low < 2 * len(person_ids):
+        return {f"{field}__gte": low, f"{field}__lte": high}
+    return {f"{field}__in": sorted(person_ids)}
+
+
 def key_release_dates(person_ids) -> dict[int, tuple[dt.date | None, str]]:
     """{person pk: (release date with an active override applied, its type)} for people with a
     calculation, in two queries (custody's bulk update of release dates)."""
-    latest = dict(
-        (pk, (day, kind))
-        for pk, day, kind in Calculation.objects.filter(person_id__in=person_ids, is_latest=True).values_list(
+    wanted = set(person_ids)
+    if not wanted:
+        return {}
+    low, high = min(wanted), max(wanted)
+    # A dense set of keys (a bulk batch) is read as a key range: cheaper than an IN list of thousands.
+    among = (
+        {"person_id__gte": low, "person_id__lte": high} if high - low < 2 * len(wanted) else {"person_id__in": wanted}
+    )
+    latest = {
+        pk: (day, kind)
+        for pk, day, kind in Calculation.objects.filter(is_latest=True, **among).values_list(
             "person_id", "release_date", "release_date_type"
         )
-    )
+        if pk in wanted
+    }
     overridden = {
         (pk, kind): day
-        for pk, kind, day in DateOverride.objects.filter(
-            person_id__in=list(latest), status=DateOverride.Status.ACTIVE
-        ).values_list("person_id", "date_type", "overridden_date")
+        for pk, kind, day in DateOverride.objects.filter(status=DateOverride.Status.ACTIVE, **among).values_list(
+            "person_id", "date_type", "overridden_date"
+        )
     }
     return {pk: (overridden.get((pk, kind), day) if kind else None, kind) for pk, (day, kind) in latest.items()}
 

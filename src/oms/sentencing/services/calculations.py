@@ -331,11 +331,11 @@ def date_changes(before: dict | None, after: dict) -> list[dict]:
     ]
 
 
-def event_body(person_public_id, calculation: Calculation, stored: dict) -> dict:
+def event_body(person_public_id, calculation_public_id, stored: dict) -> dict:
     """The payload of ``sentencing.release_dates_calculated`` (in-process event and outbox message)."""
     return {
         "person_id": str(person_public_id),
-        "calculation_id": str(calculation.public_id),
+        "calculation_id": str(calculation_public_id),
         "release_date": stored["release_date"],
         "release_date_type": stored["release_date_type"],
     }
@@ -393,7 +393,7 @@ def recalculate(actor: Actor, person: Person, *, reason: str, detail: str = "") 
                 "detail": detail[:500],
             },
         )
-        body = event_body(person.public_id, calculation, stored)
+        body = event_body(person.public_id, calculation.public_id, stored)
         outbox.write(CALCULATED_EVENT, body, person_public_id=person.public_id)
         publish(actor, Event(CALCULATED_EVENT, body))
     return calculation
