@@ -13,7 +13,15 @@ def main() -> None:
     from oms.core.checks import enforce_production_settings
 
     enforce_production_settings()
-    execute_from_command_line([sys.argv[0], *sys.argv[1:]])
+    execute_from_command_line([sys.argv[0], *_with_command_name(sys.argv[1:])])
+
+
+def _with_command_name(args: list[str]) -> list[str]:
+    """Commands are spelt with hyphens or underscores (``oms release-dates`` = ``oms release_dates``):
+    Django names a command after its module, and module names cannot hold a hyphen."""
+    if args and not args[0].startswith("-"):
+        return [args[0].replace("-", "_"), *args[1:]]
+    return args
 
 
 if __name__ == "__main__":
