@@ -29,7 +29,7 @@ preview_router = Router(tags=["release dates"])
 # --- schemas -----------------------------------------------------------------------------------------
 
 
-class CalculationRequestIn(StrictIn):
+class ManualCalculationIn(StrictIn):
     reason: str = Field("", max_length=500)
 
 
@@ -94,7 +94,7 @@ class OverrideIn(StrictIn):
     reason: str = Field(..., max_length=1000)
 
 
-class WithdrawIn(StrictIn):
+class OverrideWithdrawIn(StrictIn):
     reason: str = Field(..., max_length=500)
 
 
@@ -114,7 +114,7 @@ class SiteProfileChangeOut(SiteProfileOut):
     recalculation: dict[str, Any]
 
 
-class PreviewOut(Schema):
+class ReleaseDatePreviewOut(Schema):
     profile: str
     profile_version: str
     release_date_type: str | None
@@ -220,7 +220,7 @@ def list_calculations(request, person_id: str):
     summary="Calculate a person's release dates now and store the calculation (manual request)",
 )
 @api("sentencing.calculate")
-def request_calculation(request, person_id: str, payload: CalculationRequestIn):
+def request_calculation(request, person_id: str, payload: ManualCalculationIn):
     calculation = services.request_calculation(request.actor, person_id=person_id, detail=payload.reason)
     return Status(201, _calculation(_reloaded(calculation)))
 
@@ -278,7 +278,7 @@ def override_date(request, person_id: str, payload: OverrideIn):
     summary="Withdraw an active override with a reason; the calculated date applies again",
 )
 @api("sentencing.override_dates")
-def withdraw_override(request, override_id: str, payload: WithdrawIn):
+def withdraw_override(request, override_id: str, payload: OverrideWithdrawIn):
     override = override_services.withdraw_override(request.actor, override_id=override_id, reason=payload.reason)
     return _override(DateOverride.objects.select_related("person", "authorised_by", "withdrawn_by").get(pk=override.pk))
 
@@ -322,7 +322,7 @@ def choose_site_profile(request, site_id: str, payload: SiteProfileIn):
 
 @preview_router.post(
     "/calculate",
-    response={200: PreviewOut, **ERRORS},
+    response={200: ReleaseDatePreviewOut, **ERRORS},
     summary="Calculate release dates from a request in the documented JSON format, without saving",
     openapi_extra={
         "requestBody": {
