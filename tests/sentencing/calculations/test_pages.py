@@ -127,3 +127,24 @@ def test_an_administrator_chooses_a_facility_profile_on_its_page(client, ada, al
     assert Calculation.objects.get(person=turner, is_latest=True).reason == "profile_changed"
     login_verified(client, alice)
     assert client.get("/sentencing/release-date-profiles/").status_code == 403
+
+
+def test_the_people_panel_hook_keeps_one_registration_and_skips_empty_panels(alice, turner):
+    from oms.people.queries import ProfilePanel, profile_panels, register_profile_panel, unregister_profile_panel
+
+    def nothing(actor, person):
+        return None
+
+    def extra(actor, person):
+        return ProfilePanel(title="Extra")
+
+    before = [p.title for p in profile_panels(actor_of(alice), turner)]
+    register_profile_panel(nothing)
+    register_profile_panel(extra)
+    register_profile_panel(extra)
+    try:
+        assert [p.title for p in profile_panels(actor_of(alice), turner)] == [*before, "Extra"]
+    finally:
+        unregister_profile_panel(nothing)
+        unregister_profile_panel(extra)
+    assert before == ["Release dates"]
