@@ -16,8 +16,8 @@ from oms.custody import rules, services
 from oms.custody.models import BedAssignment, CashEntry, LawfulAuthority, Movement, PropertyItem
 from oms.custody.rules.reception import AuthorityFacts, ReleaseFacts, blocking_checks, release_checks
 from oms.people.models import PersonSiteLink
-from oms.sentencing.models import Warrant
 from oms.people.services import add_alert
+from oms.sentencing.models import Warrant
 from tests.custody.factories import SYSTEM, make_prisoner
 from tests.factories import actor_of, make_user
 

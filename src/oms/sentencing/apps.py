@@ -1,5 +1,3 @@
-import importlib
-
 from django.apps import AppConfig
 
 
@@ -12,12 +10,10 @@ class SentencingConfig(AppConfig):
         from oms.people.queries import register_profile_links, register_profile_panel
         from oms.sentencing import conformance
         from oms.sentencing.views.calculations import key_dates_panel
+        from oms.sentencing.views.records import sentencing_profile_links
 
         # The published-case suites `oms conformance` runs.
         conformance.register_suites()
         # People sits below sentencing: the person's profile shows key dates and links here this way.
         register_profile_panel(key_dates_panel)
-        records = importlib.import_module("oms.sentencing.views.records")
-        links = getattr(records, "sentencing_profile_links", None)
-        if links is not None:
-            register_profile_links(links)
+        register_profile_links(sentencing_profile_links)

@@ -10,16 +10,16 @@ from oms.web.forms import DateInputField
 
 
 class CalculateForm(forms.Form):
-    reason = forms.CharField(
-        label="Why are you asking for a calculation? (optional)", max_length=500, required=False
-    )
+    reason = forms.CharField(label="Why are you asking for a calculation? (optional)", max_length=500, required=False)
 
 
 class OverrideForm(forms.Form):
     date_type = forms.ChoiceField(label="Date to override")
     date = DateInputField(label="Overriding date")
     reason = forms.CharField(
-        label="Reason", max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
+        label="Reason",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="You are recorded as the person who authorised this override.",
     )
 

@@ -48,6 +48,8 @@ SENTENCE_FIELDS = (
     "weeks",
     "days",
     "consecutive_to__public_id",
+    "court_case__case_number",
+    "line_number",
 )
 ADJUSTMENT_FIELDS = ("kind", "days", "from_date", "to_date", "sentence__sentenced_on", "source")
 # The order the engine sees sentences and adjustments in; bulk recalculation sorts its batches the same
@@ -84,6 +86,7 @@ def request_from_values(date_of_birth, sentences: list[dict], adjustments: list[
                 offence_committed_on=s["offence_committed_on"],
                 duration=Duration(s["years"], s["months"], s["weeks"], s["days"]),
                 consecutive_to=str(s["consecutive_to__public_id"]) if s["consecutive_to__public_id"] else None,
+                label=f"{s['court_case__case_number']} line {s['line_number']}",
             )
             for s in sentences
         ),
@@ -101,38 +104,6 @@ def request_from_values(date_of_birth, sentences: list[dict], adjustments: list[
     )
 
 
-def request_from_rows(date_of_birth, sentences: list[Sentence], adjustments: list[Adjustment]) -> CalculationRequest:
-    """The same request from model instances (callers that already hold the rows)."""
-    return request_from_values(
-        date_of_birth,
-        [
-            {
-                "public_id": s.public_id,
-                "kind": s.kind,
-                "sentenced_on": s.sentenced_on,
-                "offence_committed_on": s.offence_committed_on,
-                "years": s.years,
-                "months": s.months,
-                "weeks": s.weeks,
-                "days": s.days,
-                "consecutive_to__public_id": s.consecutive_to.public_id if s.consecutive_to_id else None,
-            }
-            for s in sentences
-        ],
-        [
-            {
-                "kind": a.kind,
-                "days": a.days,
-                "from_date": a.from_date,
-                "to_date": a.to_date,
-                "sentence__sentenced_on": a.sentence.sentenced_on if a.sentence_id else None,
-                "source": a.source,
-            }
-            for a in adjustments
-        ],
-    )
-
-
 def request_as_json(request: CalculationRequest) -> dict:
     """The stored inputs snapshot (and the documented JSON request format of the CLI and API)."""
 
@@ -144,6 +115,7 @@ def request_as_json(request: CalculationRequest) -> dict:
         "sentences": [
             {
                 "ref": s.ref,
+                "label": s.label,
                 "kind": s.kind.value,
                 "sentenced_on": day(s.sentenced_on),
                 "offence_committed_on": day(s.offence_committed_on),
@@ -246,6 +218,7 @@ def request_from_json(data: object) -> CalculationRequest:
                     _whole(row, "days", path),
                 ),
                 consecutive_to=str(consecutive_to) if consecutive_to not in (None, "") else None,
+                label=str(row.get("label") or ""),
             )
         )
     adjustments = []
