@@ -231,7 +231,13 @@ def _record_remand(page, screenshot):
     expect(remand.get_by_role("link", name="Withdraw remand of 41 days")).to_be_visible()
     on_this_page = page.get_by_role("navigation", name="On this page")
     expect(on_this_page.get_by_role("link")).to_have_text(
-        ["Court cases (1)", "Sentences (2)", "Adjustments (1)", "Warrants and detainers (0)"]
+        [
+            "Court cases (1)",
+            "Sentences (2)",
+            "Adjustments (1)",
+            "Warrants and detainers (0)",
+            "Release dates and how they were calculated",
+        ]
     )
     screenshot(page, "sentencing-legal-record")
 
@@ -293,11 +299,11 @@ def _read_the_dates_the_why_and_the_history(page, screenshot):
     expect(rows.nth(0)).to_contain_text("Latest")
     expect(rows.nth(0)).to_contain_text("Adjustment: Remand: 41 days")
     expect(rows.nth(0)).to_contain_text("2 Mar 2027 (CRD)")
-    expect(rows.nth(0)).to_contain_text("CRD: 2027-04-12 → 2027-03-02")
+    expect(rows.nth(0)).to_contain_text("CRD: 12 April 2027 → 2 March 2027")
     expect(rows.nth(0)).not_to_contain_text("ESED")  # remand does not move the end of the term
     expect(rows.nth(1)).to_contain_text(f"New sentence: {CASE} line 2: 6 months")
-    expect(rows.nth(1)).to_contain_text("CRD: 2027-01-11 → 2027-04-12")
-    expect(rows.nth(1)).to_contain_text("SLED: 2028-01-11 → 2028-07-11")
+    expect(rows.nth(1)).to_contain_text("CRD: 11 January 2027 → 12 April 2027")
+    expect(rows.nth(1)).to_contain_text("SLED: 11 January 2028 → 11 July 2028")
     expect(rows.nth(2)).to_contain_text(f"New sentence: {CASE} line 1: 2 years")
     expect(rows.nth(2)).to_contain_text("11 Jan 2027 (CRD)")
     expect(rows.nth(2)).to_contain_text("First calculation")

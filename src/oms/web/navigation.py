@@ -34,6 +34,18 @@ SECTIONS = (
         "The roll, counts, movements, reception, housing and today's action plan for your establishment.",
     ),
     Section(
+        "Offences",
+        ("sentencing:offences",),
+        "sentencing.view",
+        "The offence catalogue used on charges: search it, and import or export it as CSV.",
+    ),
+    Section(
+        "Release profiles",
+        ("sentencing:site_profiles",),
+        "sentencing.manage_profiles",
+        "Choose the release-date rules (jurisdiction profile) each facility uses.",
+    ),
+    Section(
         "Estate",
         ("facilities:locations",),
         "facilities.manage_locations",

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from oms.sentencing.models import Calculation, DateOverride, SiteProfile
+from oms.sentencing.rules.calendar import fmt
 from oms.sentencing.services import calculations as services
 from oms.sentencing.services import overrides
 from tests.factories import actor_of, login_verified
@@ -47,7 +48,8 @@ def test_history_lists_each_calculation_with_what_changed(client, alice, turner)
 
     assert page.count("Manual request") == 2 and "First calculation" in page
     change = next(c for c in latest.changes if c["type"] == latest.release_date_type)
-    assert f"{change['type']}: {change['before']} → {change['after']}" in page
+    before, after = (dt.date.fromisoformat(change[k]) for k in ("before", "after"))
+    assert f"{change['type']}: {fmt(before)} → {fmt(after)}" in page  # as people write dates, not ISO
 
 
 def test_override_and_withdraw_pages_show_calculated_and_overridden_side_by_side(client, alice, sam, turner):

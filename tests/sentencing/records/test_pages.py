@@ -13,7 +13,7 @@ from oms.sentencing.models import Adjustment, CourtCase, Hearing, Offence, Sente
 from oms.sentencing.services import records as record_services
 from oms.sentencing.services import sentences as sentence_services
 from oms.sentencing.views.records import sentencing_profile_links
-from tests.factories import login_verified
+from tests.factories import login_verified, make_user
 
 pytestmark = pytest.mark.django_db
 BASE = "/sentencing"
@@ -76,6 +76,7 @@ def test_legal_record_page_shows_the_whole_record(signed_in, person, full_record
     for text in ("T20260001", "Sentenced", "TH68001", "Theft from a shop", "2 years", "6 months", "HO-77", "Remand"):
         assert text in html
     assert "Consecutive to T20260001 line 1" in html and "Concurrent" in html
+    assert f'href="/sentencing/people/{person.public_id}/release-dates/"' in html  # the dates are one click away
     assert AuditEvent.objects.filter(action="sentencing.legal_record_viewed", subject_person_id=person.pk).count() == 1
 
 
@@ -310,3 +311,15 @@ def test_offence_entry_pages(client, alice, ada, theft):
     damage.refresh_from_db()
     assert (damage.severity, damage.flags, damage.active) == (4, [], True)
     assert client.get(f"{BASE}/offences/NOPE/change").status_code == 404
+
+
+def test_navigation_offers_offences_to_readers_and_release_profiles_to_administrators(client, alice, charlie):
+    records_officer = login_verified(client, alice).get("/").content.decode()
+    assert 'href="/sentencing/offences/"' in records_officer
+    assert 'href="/sentencing/release-date-profiles/"' not in records_officer
+    client.logout()
+    administrator = login_verified(client, make_user("ada", roles=("administrator",))).get("/").content.decode()
+    assert 'href="/sentencing/release-date-profiles/"' in administrator
+    client.logout()
+    facilitator = login_verified(client, charlie).get("/").content.decode()
+    assert 'href="/sentencing/offences/"' not in facilitator  # no sentencing.view
