@@ -7,8 +7,10 @@ class SentencingConfig(AppConfig):
     verbose_name = "Sentencing and release dates"
 
     def ready(self) -> None:
+        from oms.core.events import subscribe
         from oms.people.queries import register_profile_links, register_profile_panel
         from oms.sentencing import conformance
+        from oms.sentencing.services.merge import move_release_dates_on_merge
         from oms.sentencing.views.calculations import key_dates_panel
         from oms.sentencing.views.records import sentencing_profile_links
 
@@ -17,3 +19,5 @@ class SentencingConfig(AppConfig):
         # People sits below sentencing: the person's profile shows key dates and links here this way.
         register_profile_panel(key_dates_panel)
         register_profile_links(sentencing_profile_links)
+        # One latest calculation and one active override per date type survive a person merge.
+        subscribe("people.person_merged", move_release_dates_on_merge)

@@ -11,6 +11,10 @@ class Calculation(PublicIdModel):
     """One run of the engine for a person: the inputs it saw, the profile version, the dates and their
     explanation, why it ran and who asked. Calculations are never changed; the newest is ``is_latest``."""
 
+    # Only one calculation per person may be the latest, so a person merge cannot move these with a
+    # plain update: sentencing moves them itself on ``people.person_merged`` and recalculates.
+    MERGE_MOVED_BY_OWNER = True
+
     class Reason(models.TextChoices):
         NEW_SENTENCE = "new_sentence", "New sentence"
         SENTENCE_CHANGED = "sentence_changed", "Sentence changed"
@@ -51,6 +55,8 @@ class DateOverride(PublicIdModel):
     """A manual override of one date type for a person, kept apart from calculated dates. It stays in
     force across recalculations until withdrawn; pages show it next to the calculated date and flag
     when the calculated date has moved since the override was made."""
+
+    MERGE_MOVED_BY_OWNER = True  # one active override per date type: moved by sentencing on a merge
 
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
