@@ -10,6 +10,7 @@ class SentencingConfig(AppConfig):
         from oms.core.events import subscribe
         from oms.people.queries import register_profile_links, register_profile_panel
         from oms.sentencing import conformance
+        from oms.sentencing.services.calculations import recalculate_on_birth_date_change
         from oms.sentencing.services.merge import move_release_dates_on_merge
         from oms.sentencing.views.calculations import key_dates_panel
         from oms.sentencing.views.records import sentencing_profile_links
@@ -21,3 +22,5 @@ class SentencingConfig(AppConfig):
         register_profile_links(sentencing_profile_links)
         # One latest calculation and one active override per date type survive a person merge.
         subscribe("people.person_merged", move_release_dates_on_merge)
+        # A corrected date of birth can change the rules that apply (under 18 at release).
+        subscribe("people.person_updated", recalculate_on_birth_date_change)

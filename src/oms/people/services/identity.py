@@ -10,6 +10,7 @@ from oms.audit.services import record_event
 from oms.core import clock
 from oms.core.actor import Actor, Scope
 from oms.core.errors import Conflict, NotFound, RuleViolation
+from oms.core.events import Event, publish
 from oms.people import queries, rules
 from oms.people.models import (
     Address,
@@ -248,6 +249,9 @@ def update_person(actor: Actor, *, person_id, version: int, **changes) -> Person
         changed_fields=changed,
         details=details,
     )
+    # Apps above people react in this transaction (a new date of birth can change release dates: the
+    # under-18 rules). Field names only: no personal data in the payload.
+    publish(actor, Event("people.person_updated", {"person_id": person.pk, "changed_fields": changed}))
     return person
 
 

@@ -23,6 +23,8 @@ class Calculation(PublicIdModel):
         MANUAL = "manual", "Manual request"
         PROFILE_CHANGED = "profile_changed", "Release-date profile changed"
         BULK = "bulk", "Bulk recalculation"
+        BIRTH_DATE_CORRECTED = "birth_date", "Date of birth corrected"
+        RECORDS_MERGED = "merged", "Person records merged"
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="release_calculations")
     profile_code = models.CharField(max_length=60)

@@ -400,3 +400,14 @@ def preview_calculation(actor: Actor, data: object) -> tuple[profiles.Profile, C
         return run_engine(request, code)
     except CalculationError as error:
         raise RuleViolation(error.detail, code=f"sentencing.{error.code}", field=error.field or None) from error
+
+
+def recalculate_on_birth_date_change(actor: Actor, event: Event) -> None:
+    """Subscriber of ``people.person_updated``: a corrected date of birth can change which rules apply
+    (under 18 at release), so a person with release dates is recalculated in the same transaction."""
+    if "date_of_birth" not in event.payload["changed_fields"]:
+        return
+    if not Calculation.objects.filter(person_id=event.payload["person_id"], is_latest=True).exists():
+        return
+    person = Person.objects.get(pk=event.payload["person_id"])
+    recalculate(actor, person, reason=Calculation.Reason.BIRTH_DATE_CORRECTED)

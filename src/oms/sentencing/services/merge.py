@@ -55,4 +55,4 @@ def move_release_dates_on_merge(actor: Actor, event: Event) -> None:
             },
         )
     survivor = Person.objects.get(pk=survivor_id)
-    recalculate(actor, survivor, reason=Calculation.Reason.SENTENCE_CHANGED, detail="Records merged")
+    recalculate(actor, survivor, reason=Calculation.Reason.RECORDS_MERGED)

@@ -1,5 +1,6 @@
-"""A person merge keeps every calculation and override readable under the survivor and leaves exactly
-one latest calculation, recalculated from the combined sentences."""
+"""Changes to the person that change release dates: a merge keeps every calculation and override readable
+under the survivor and leaves exactly one latest calculation, recalculated from the combined sentences;
+a corrected date of birth recalculates (the under-18 rules)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from oms.sentencing.services.merge import MERGED_OVERRIDE_REASON
 from tests.factories import actor_of
 from tests.people.conftest import make_person
 from tests.sentencing.calculations.conftest import sentenced_person
+from tests.sentencing.factories import make_sentence
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +41,7 @@ def test_both_records_calculated_merge_into_one_latest_calculation_over_both_sen
     mine = Calculation.objects.filter(person=survivor)
     assert mine.count() == before + 1  # nothing lost, one new calculation from the combined sentences
     latest = mine.get(is_latest=True)
-    assert latest.reason_detail == "Records merged" and len(latest.inputs["sentences"]) == 2
+    assert latest.reason == "merged" and len(latest.inputs["sentences"]) == 2
     assert not Calculation.objects.filter(person=duplicate).exists()
     assert AuditEvent.objects.filter(
         action="sentencing.release_dates_moved_on_merge", subject_person_id=survivor.pk
@@ -77,3 +79,28 @@ def test_a_duplicate_without_sentences_merges_without_a_calculation(alice, priso
     merge(alice, survivor, duplicate)
 
     assert Calculation.objects.filter(person=survivor, is_latest=True).count() == 1
+
+
+def test_a_corrected_date_of_birth_recalculates_under_the_rules_for_the_new_age(alice, prison_a):
+    # 8 months from 27 October 2022: released 25 February 2023 at 18 (CRD and top-up supervision), or at 17
+    # (automatic release, no top-up supervision) once the date of birth is corrected.
+    person = make_person(prison_a, family="Young", dob=dt.date(2004, 4, 1))
+    make_sentence(person, sentenced_on=dt.date(2022, 10, 27), offence_committed_on=dt.date(2022, 6, 21), months=8)
+    first = services.request_calculation(actor_of(alice), person_id=person.public_id)
+    assert first.release_date_type == "CRD"
+
+    people_services.update_person(
+        actor_of(alice), person_id=person.public_id, version=person.version, date_of_birth=dt.date(2005, 4, 1)
+    )
+
+    latest = Calculation.objects.get(person=person, is_latest=True)
+    assert latest.reason == "birth_date" and latest.release_date_type == "ARD"
+    assert {"type": "TUSED", "before": first.result["dates"]["TUSED"]["date"], "after": None} in latest.changes
+
+
+def test_other_identity_changes_do_not_recalculate(alice, prison_a):
+    person = sentenced_person(prison_a, family="Steady", in_custody=False)
+    services.request_calculation(actor_of(alice), person_id=person.public_id)
+    person.refresh_from_db()
+    people_services.update_person(actor_of(alice), person_id=person.public_id, version=person.version, given_name="Al")
+    assert Calculation.objects.filter(person=person).count() == 1
