@@ -11,7 +11,9 @@ import pytest
 from oms.audit.models import AuditEvent
 from oms.core import clock
 from oms.custody import queries
+from oms.custody import services as custody_services
 from oms.custody.models import CustodyEpisode
+from oms.sentencing.models import Calculation, SiteProfile
 from oms.sentencing.services import calculations as sentencing
 from oms.sentencing.services import overrides
 from tests.custody.factories import make_episode
@@ -103,3 +105,37 @@ def test_the_action_plan_reads_key_dates_for_an_episode_opened_after_the_calcula
         plan = queries.action_plan(actor_of(sam), prison_a.public_id)
 
     assert [h.episode.person_id for h in plan.held_past_release] == [person.pk]
+
+
+def transfer(olive, oscar, episode, to_site):
+    sent = custody_services.send_transfer(
+        actor_of(olive), episode_id=episode.public_id, to_site_id=to_site.public_id, escort="Van 3"
+    )
+    custody_services.receive_transfer(actor_of(oscar), movement_id=sent.public_id)
+
+
+def test_a_transfer_to_a_facility_with_another_profile_recalculates_under_it(alice, olive, oscar, prison_a, prison_b):
+    SiteProfile.objects.create(site=prison_b, profile_code="us-federal")
+    with clock.freeze(NOON):
+        person, episode = held(prison_a)
+        sentencing.request_calculation(actor_of(alice), person_id=person.public_id)
+        transfer(olive, oscar, episode, prison_b)
+
+    latest = Calculation.objects.get(person=person, is_latest=True)
+    assert (latest.profile_code, latest.reason, latest.reason_detail) == (
+        "us-federal",
+        "profile_changed",
+        "Now held at PRB",
+    )
+    assert latest.release_date_type == "PRD"
+    episode.refresh_from_db()
+    assert episode.release_due_on == latest.release_date  # custody follows the new key dates
+
+
+def test_a_transfer_between_facilities_with_the_same_profile_changes_nothing(alice, olive, oscar, prison_a, prison_b):
+    with clock.freeze(NOON):
+        person, episode = held(prison_a)
+        sentencing.request_calculation(actor_of(alice), person_id=person.public_id)
+        transfer(olive, oscar, episode, prison_b)
+
+    assert Calculation.objects.filter(person=person).count() == 1

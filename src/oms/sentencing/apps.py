@@ -10,7 +10,10 @@ class SentencingConfig(AppConfig):
         from oms.core.events import subscribe
         from oms.people.queries import register_profile_links, register_profile_panel
         from oms.sentencing import conformance
-        from oms.sentencing.services.calculations import recalculate_on_birth_date_change
+        from oms.sentencing.services.calculations import (
+            recalculate_on_birth_date_change,
+            recalculate_when_the_facility_changes,
+        )
         from oms.sentencing.services.merge import move_release_dates_on_merge
         from oms.sentencing.views.calculations import key_dates_panel
         from oms.sentencing.views.records import sentencing_profile_links
@@ -24,3 +27,7 @@ class SentencingConfig(AppConfig):
         subscribe("people.person_merged", move_release_dates_on_merge)
         # A corrected date of birth can change the rules that apply (under 18 at release).
         subscribe("people.person_updated", recalculate_on_birth_date_change)
+        # A person received or transferred into a facility with another profile is recalculated under it
+        # (custody's events, subscribed by name: custody sits above sentencing).
+        subscribe("custody.person_received", recalculate_when_the_facility_changes)
+        subscribe("custody.person_transferred", recalculate_when_the_facility_changes)

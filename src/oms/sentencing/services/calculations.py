@@ -411,3 +411,17 @@ def recalculate_on_birth_date_change(actor: Actor, event: Event) -> None:
         return
     person = Person.objects.get(pk=event.payload["person_id"])
     recalculate(actor, person, reason=Calculation.Reason.BIRTH_DATE_CORRECTED)
+
+
+def recalculate_when_the_facility_changes(actor: Actor, event: Event) -> None:
+    """Subscriber of custody's ``custody.person_received`` and ``custody.person_transferred`` (by name:
+    sentencing sits below custody and never imports it). A person now held at a facility with another
+    release-date profile is recalculated under it (reason profile_changed), in the same transaction."""
+    person = Person.objects.filter(public_id=event.payload["person_id"]).first()
+    if person is None:
+        return
+    latest = Calculation.objects.filter(person=person, is_latest=True).values_list("profile_code", flat=True).first()
+    if latest is None or latest == profile_code_for(person):
+        return
+    site = event.payload.get("to_site") or event.payload.get("site", "")
+    recalculate(actor, person, reason=Calculation.Reason.PROFILE_CHANGED, detail=f"Now held at {site}")
