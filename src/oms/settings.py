@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "oms.accounts",
     "oms.people",
     "oms.sentencing",
+    "oms.assessment",
     "oms.custody",
     "oms.demo",
     "oms.bench",

@@ -1,0 +1,1 @@
+"""Assessment: risk and needs instruments, classification and probation tiering."""

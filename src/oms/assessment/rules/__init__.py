@@ -1,0 +1,1 @@
+"""Pure scoring: instruments as versioned data, the generic scorer, OGRS3 and probation tiering."""
