@@ -120,7 +120,7 @@ class TieringInput:
     temper_control: int | None = None
     sentences: tuple[Sentence, ...] = (Sentence(),)
     assessment_completed: bool = True
-    ogrs_percentage: int | None = None
+    ogrs_percentage: float | None = None
     needs: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -194,8 +194,9 @@ def rsr_points(rsr: float) -> int:
     return 0
 
 
-def ogrs_points(percentage: int) -> int:
-    return percentage // 10
+def ogrs_points(percentage: float) -> int:
+    """One change point per whole 10% of the OGRS 2-year reoffending probability (59% -> 5)."""
+    return int(percentage // 10)
 
 
 def _protect_steps(data: TieringInput) -> list[Step]:
@@ -203,7 +204,7 @@ def _protect_steps(data: TieringInput) -> list[Step]:
     if data.mappa_level is not None:
         points = MAPPA_POINTS[data.mappa_level]
         steps.append(Step("tier.mappa", f"MAPPA level {data.mappa_level} = {points} protect points", points))
-    for code in sorted(data.registrations & COMPLEXITY_REGISTRATIONS.keys()):
+    for code in sorted(set(data.registrations) & COMPLEXITY_REGISTRATIONS.keys()):
         name = COMPLEXITY_REGISTRATIONS[code]
         steps.append(
             Step(
@@ -316,20 +317,22 @@ def _validate(data: TieringInput) -> None:
         raise TieringInputError(
             "rosh", f"unknown risk of serious harm level {data.rosh!r}; expected {list(ROSH_POINTS)}"
         )
-    if data.rsr_percentage is not None and not (
-        isinstance(data.rsr_percentage, int | float) and data.rsr_percentage >= 0
+    if data.rsr_percentage is not None and (
+        isinstance(data.rsr_percentage, bool)
+        or not isinstance(data.rsr_percentage, int | float)
+        or not data.rsr_percentage >= 0  # also rejects NaN
     ):
         raise TieringInputError("rsr_percentage", f"RSR must be a number >= 0, got {data.rsr_percentage!r}")
     if data.ogrs_percentage is not None and (
         isinstance(data.ogrs_percentage, bool)
-        or not isinstance(data.ogrs_percentage, int)
-        or not 0 <= data.ogrs_percentage <= 100
+        or not isinstance(data.ogrs_percentage, int | float)
+        or not 0 <= data.ogrs_percentage <= 100  # also rejects NaN
     ):
-        raise TieringInputError(
-            "ogrs_percentage", f"OGRS must be a whole percentage 0-100, got {data.ogrs_percentage!r}"
-        )
-    if data.mappa_level is not None and data.mappa_level not in MAPPA_POINTS:
+        raise TieringInputError("ogrs_percentage", f"OGRS must be a percentage 0-100, got {data.ogrs_percentage!r}")
+    if data.mappa_level is not None and (isinstance(data.mappa_level, bool) or data.mappa_level not in MAPPA_POINTS):
         raise TieringInputError("mappa_level", f"MAPPA level must be 1, 2 or 3, got {data.mappa_level!r}")
+    if isinstance(data.registrations, str):
+        raise TieringInputError("registrations", "expected a set of registration codes, not one string")
     unknown = set(data.registrations) - KNOWN_REGISTRATIONS
     if unknown:
         raise TieringInputError(
@@ -339,6 +342,8 @@ def _validate(data: TieringInput) -> None:
         answer = getattr(data, name)
         if answer is not None and answer not in COMPLEXITY_ANSWER_RANGE:
             raise TieringInputError(name, f"OASys answer must be 0, 1 or 2, got {answer!r}")
+    if not isinstance(data.needs, Mapping):
+        raise TieringInputError("needs", "expected a mapping of need to severity")
     for need, severity in data.needs.items():
         if need not in NEED_WEIGHTS:
             raise TieringInputError("needs", f"unknown criminogenic need {need!r}")
