@@ -51,6 +51,13 @@ def test_bands_on_the_two_year_percentage(percent, band):
     assert ogrs3.band_for_percent(percent) == band
 
 
+@pytest.mark.parametrize(
+    ("probability", "percent"), [(0.0, 1), (0.004, 1), (0.125, 13), (0.4949, 49), (0.495, 50), (0.999, 99), (1.0, 99)]
+)
+def test_whole_percentages_round_half_up_within_1_to_99(probability, percent):
+    assert ogrs3.whole_percent(probability) == percent
+
+
 def test_age_band_uses_the_age_on_the_assessment_date():
     # 29 the day before the birthday (band 25-29), 30 on it (band 30-34)
     before = ogrs3.score(replace(PERSON, assessment_date=date(2020, 6, 14)))
@@ -67,6 +74,7 @@ def test_worked_example_from_the_published_coefficients():
     assert result.year_1 == pytest.approx(1 / (1 + math.exp(-(1.402562384 + linear))), abs=1e-12)
     assert result.year_2 == pytest.approx(1 / (1 + math.exp(-(2.121705678 + linear))), abs=1e-12)
     assert result.percent_2 == math.floor(result.year_2 * 100 + 0.5)
+    assert result.percent_1 == math.floor(result.year_1 * 100 + 0.5)
     assert result.band == ogrs3.band_for_percent(result.percent_2)
     assert [t.name for t in result.terms] == ["age_sex", "previous_sanctions", "sanction_rate", "offence"]
     assert result.terms[1].basis == "some" and result.terms[3].basis == "Violence"
@@ -110,6 +118,7 @@ def test_probabilities_are_consistent(person):
     assert 0 < result.year_1 < result.year_2 < 1  # two years always at least as likely as one
     assert math.isclose(math.fsum(t.value for t in result.terms), result.score, abs_tol=1e-12)
     assert result.band == ogrs3.band_for_percent(result.percent_2)
+    assert 1 <= result.percent_1 <= result.percent_2 <= 99
 
 
 def test_more_previous_sanctions_never_lower_the_risk():

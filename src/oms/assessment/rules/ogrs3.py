@@ -13,7 +13,9 @@ Ages are whole years, birthday-aware. The age/sex band uses the age at the asses
 "criminal career length" uses the ages at conviction and at first sanction.
 
 Band (as used by probation, on the 2-year probability as a whole percentage, rounded half up):
-0-49 low, 50-74 medium, 75-89 high, 90+ very high.
+0-49 low, 50-74 medium, 75-89 high, 90+ very high. The whole percentages are never shown as 0 or
+100: they are held at 1 and 99, as the national risk service does (ministryofjustice/
+hmpps-arns-risk-actuarial-api, utils ``asPercentage``/``sanitisePercentage``); the band is unchanged by it.
 """
 
 import math
@@ -154,7 +156,8 @@ class Term:
 class Ogrs3Result:
     year_1: float  # probability of proven reoffending within one year
     year_2: float  # ... within two years
-    percent_2: int  # year_2 as a whole percentage (rounded half up), the figure the band is read on
+    percent_1: int  # year_1 as a whole percentage (rounded half up, held within 1-99)
+    percent_2: int  # year_2 likewise; the figure the band is read on
     band: str
     score: float  # the linear score both probabilities come from (the sum of ``terms``)
     terms: tuple[Term, ...]
@@ -178,6 +181,11 @@ def band_for_percent(percent: int) -> str:
         if percent >= lowest:
             found = name
     return found
+
+
+def whole_percent(probability: float) -> int:
+    """Rounded half up, then held within 1-99 (a predictor never claims certainty either way)."""
+    return min(99, max(1, math.floor(probability * 100 + 0.5)))
 
 
 def _logistic(x: float) -> float:
@@ -223,5 +231,5 @@ def score(given: Ogrs3Input) -> Ogrs3Result:
     linear = age_term + history_term + rate_term + offence_term
     year_1 = _logistic(YEAR_1_INTERCEPT + linear)
     year_2 = _logistic(YEAR_2_INTERCEPT + linear)
-    percent_2 = math.floor(year_2 * 100 + 0.5)
-    return Ogrs3Result(year_1, year_2, percent_2, band_for_percent(percent_2), linear, terms)
+    percent_2 = whole_percent(year_2)
+    return Ogrs3Result(year_1, year_2, whole_percent(year_1), percent_2, band_for_percent(percent_2), linear, terms)
