@@ -23,7 +23,9 @@ from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum
 
-VERSION = "3"
+# How a completed assessment records the instrument it used (as the engine's catalogue does).
+CODE = "ogrs3"
+VERSION = 3
 
 YEAR_1_INTERCEPT = 1.402562384
 YEAR_2_INTERCEPT = 2.121705678
