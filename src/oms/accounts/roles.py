@@ -54,6 +54,10 @@ _SENTENCING_RECORDS = [
     "sentencing.calculate",
 ]
 
+_ASSESSMENT_READ = ["assessment.view"]
+_ASSESSMENT_WORK = ["assessment.view", "assessment.assess"]
+_ASSESSMENT_OVERSIGHT = [*_ASSESSMENT_WORK, "assessment.countersign", "assessment.approve_override"]
+
 SEED_ROLES: dict[str, tuple[str, list[str]]] = {
     "administrator": (
         "Administrator",
@@ -77,6 +81,7 @@ SEED_ROLES: dict[str, tuple[str, list[str]]] = {
             "people.merge",
             "people.close_alert",
             *_SENTENCING_RECORDS,
+            *_ASSESSMENT_READ,
         ],
     ),
     "custody_officer": ("Custody officer", [*_PEOPLE_CASEWORK, "people.create", *_CUSTODY_FLOOR, *_SENTENCING_READ]),
@@ -90,12 +95,20 @@ SEED_ROLES: dict[str, tuple[str, list[str]]] = {
             *_CUSTODY_SUPERVISION,
             *_SENTENCING_READ,
             "sentencing.override_dates",
+            *_ASSESSMENT_OVERSIGHT,
         ],
     ),
-    "case_manager": ("Case manager", [*_PEOPLE_CASEWORK, "people.edit", *_SENTENCING_READ]),
+    "case_manager": ("Case manager", [*_PEOPLE_CASEWORK, "people.edit", *_SENTENCING_READ, *_ASSESSMENT_WORK]),
     "probation_officer": (
         "Probation officer",
-        [*_PEOPLE_CASEWORK, "people.create", "people.edit", "people.close_alert", *_SENTENCING_READ],
+        [
+            *_PEOPLE_CASEWORK,
+            "people.create",
+            "people.edit",
+            "people.close_alert",
+            *_SENTENCING_READ,
+            *_ASSESSMENT_WORK,
+        ],
     ),
     "programme_facilitator": ("Programme facilitator", [*_PEOPLE_READ, "people.add_note"]),
     "health_worker": (
