@@ -130,6 +130,7 @@ def unexpected_error(request, exc: Exception):
 
 def mount_routers() -> None:
     from oms.accounts.api import router as accounts_router
+    from oms.assessment.api import router as assessment_router
     from oms.audit.api import router as audit_router
     from oms.custody.api import router as custody_router
     from oms.facilities.api import router as facilities_router
@@ -144,6 +145,7 @@ def mount_routers() -> None:
     api.add_router("/sentencing", sentencing_router)
     api.add_router("/release-dates", release_dates_router)
     api.add_router("/custody", custody_router)
+    api.add_router("/assessment", assessment_router)
 
 
 mount_routers()
