@@ -8,7 +8,7 @@ from django import forms
 
 from oms.facilities import rules
 from oms.facilities.models import Location
-from oms.web.forms import DateInputField
+from oms.web.forms import CsvImportForm, DateInputField
 
 
 def _capacity(label: str) -> forms.IntegerField:
@@ -136,40 +136,6 @@ class ReactivateForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2_000_000_000)
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(label="Upload a CSV file", required=False)
-    csv_text = forms.CharField(
-        label="Or paste the CSV here",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
-        max_length=rules.MAX_IMPORT_BYTES,
-        error_messages={"max_length": f"The text is too long: the limit is {rules.MAX_IMPORT_BYTES // 1_000_000} MB"},
-    )
-    dry_run = forms.BooleanField(
-        label="Check only: report problems without creating anything", required=False, initial=True
-    )
-
-    def __init__(self, *args, too_large: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.too_large = too_large
-
-    def clean(self):
-        data = super().clean()
-        upload = data.get("file")
-        if self.too_large:
-            self.add_error("file", f"The file is too large: the limit is {rules.MAX_IMPORT_BYTES // 1_000_000} MB")
-        elif upload is not None:
-            if not upload.name.lower().endswith((".csv", ".txt")):
-                self.add_error("file", "The selected file must be a CSV file")
-            elif upload.size > rules.MAX_IMPORT_BYTES:
-                self.add_error("file", f"The file is too large: the limit is {rules.MAX_IMPORT_BYTES // 1_000_000} MB")
-            else:
-                try:
-                    data["text"] = rules.decode_csv_bytes(upload.read())
-                except ValueError as error:
-                    self.add_error("file", str(error))
-        elif (data.get("csv_text") or "").strip():
-            data["text"] = data["csv_text"]
-        elif not self.errors:
-            self.add_error("file", "Upload a CSV file or paste the CSV text")
-        return data
+class ImportForm(CsvImportForm):
+    max_bytes = rules.MAX_IMPORT_BYTES
+    dry_run_label = "Check only: report problems without creating anything"

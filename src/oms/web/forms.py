@@ -10,8 +10,10 @@ from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import transaction
 
+from oms.core.csv_upload import decode_csv_bytes
 from oms.core.errors import Conflict, RuleViolation
 
 DATE_PARTS = ("day", "month", "year")
@@ -87,3 +89,57 @@ def service_errors_on(form, call):
         transaction.set_rollback(True)
         form.add_error(error.field if error.field in form.fields else None, error.detail)
         return None
+
+
+class CsvImportForm(forms.Form):
+    """Upload a CSV file or paste its text, with a "check only" box: the shape of every CSV import page.
+
+    Subclasses set ``max_bytes`` (the import's size limit) and ``dry_run_label``. ``clean`` leaves the
+    text in ``cleaned_data["text"]``. ``too_large`` is set by the view when the upload was refused
+    before the form saw it (the request body limit)."""
+
+    max_bytes = 5_000_000
+    dry_run_label = "Check only: report problems without changing anything"
+
+    file = forms.FileField(label="Upload a CSV file", required=False)
+    csv_text = forms.CharField(
+        label="Or paste the CSV here", required=False, widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"})
+    )
+    dry_run = forms.BooleanField(label="", required=False, initial=True)
+
+    def __init__(self, *args, too_large: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.too_large = too_large
+        text = self.fields["csv_text"]
+        text.max_length = self.max_bytes
+        text.validators.append(MaxLengthValidator(self.max_bytes))
+        # A new dict: declared fields share theirs between form classes.
+        text.error_messages = {**text.error_messages, "max_length": f"The text is too long: the limit is {self._limit}"}
+        text.widget.attrs["maxlength"] = str(self.max_bytes)
+        self.fields["dry_run"].label = self.dry_run_label
+
+    @property
+    def _limit(self) -> str:
+        return f"{self.max_bytes // 1_000_000} MB"
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("file")
+        too_large = f"The file is too large: the limit is {self._limit}"
+        if self.too_large:
+            self.add_error("file", too_large)
+        elif upload is not None:
+            if not upload.name.lower().endswith((".csv", ".txt")):
+                self.add_error("file", "The selected file must be a CSV file")
+            elif upload.size > self.max_bytes:
+                self.add_error("file", too_large)
+            else:
+                try:
+                    data["text"] = decode_csv_bytes(upload.read(), self.max_bytes)
+                except ValueError as error:
+                    self.add_error("file", str(error))
+        elif (data.get("csv_text") or "").strip():
+            data["text"] = data["csv_text"]
+        elif not self.errors:
+            self.add_error("file", "Upload a CSV file or paste the CSV text")
+        return data

@@ -5,8 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from oms.sentencing.rules import records as rules
-
-_LIMIT_MB = rules.MAX_IMPORT_BYTES // 1_000_000
+from oms.web.forms import CsvImportForm
 
 
 class OffenceSearchForm(forms.Form):
@@ -14,41 +13,8 @@ class OffenceSearchForm(forms.Form):
     include_inactive = forms.BooleanField(label="Include codes no longer in use", required=False)
 
 
-class OffenceImportForm(forms.Form):
-    file = forms.FileField(label="Upload a CSV file", required=False)
-    csv_text = forms.CharField(
-        label="Or paste the CSV here",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
-        max_length=rules.MAX_IMPORT_BYTES,
-        error_messages={"max_length": f"The text is too long: the limit is {_LIMIT_MB} MB"},
-    )
-    dry_run = forms.BooleanField(
-        label="Check only: report problems without changing anything", required=False, initial=True
-    )
-
-    def __init__(self, *args, too_large: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.too_large = too_large
-
-    def clean(self):
-        data = super().clean()
-        upload = data.get("file")
-        if self.too_large:
-            self.add_error("file", f"The file is too large: the limit is {_LIMIT_MB} MB")
-        elif upload is not None:
-            if not upload.name.lower().endswith((".csv", ".txt")):
-                self.add_error("file", "The selected file must be a CSV file")
-            else:
-                try:
-                    data["text"] = rules.decode_csv_bytes(upload.read())
-                except ValueError as error:
-                    self.add_error("file", str(error))
-        elif (data.get("csv_text") or "").strip():
-            data["text"] = data["csv_text"]
-        elif not self.errors:
-            self.add_error("file", "Upload a CSV file or paste the CSV text")
-        return data
+class OffenceImportForm(CsvImportForm):
+    max_bytes = rules.MAX_IMPORT_BYTES
 
 
 class OffenceForm(forms.Form):

@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from oms.core import csv_upload
 from oms.sentencing.rules.types import AdjustmentKind, SentenceKind
 
 
@@ -314,16 +315,5 @@ def parse_offence_row(record: Mapping[str, str]) -> tuple[OffenceRow | None, Pro
 
 
 def decode_csv_bytes(data: bytes) -> str:
-    """Text of an uploaded file: UTF-8, with or without the byte-order mark spreadsheets add. Raises
-    ValueError with a plain sentence otherwise."""
-    if len(data) > MAX_IMPORT_BYTES:
-        raise ValueError(f"The file is too large: the limit is {MAX_IMPORT_BYTES // 1_000_000} MB")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ValueError(
-            f"The file is not UTF-8 text (unreadable byte at position {error.start}): save it as CSV UTF-8"
-        ) from None
-    if "\x00" in text:
-        raise ValueError("The file contains NUL characters: it is not a CSV text file")
-    return text
+    """An uploaded file's text, within this import's size limit (oms.core.csv_upload)."""
+    return csv_upload.decode_csv_bytes(data, MAX_IMPORT_BYTES)
