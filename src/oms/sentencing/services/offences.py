@@ -31,6 +31,11 @@ class RejectedRow:
     reason: str
     code: str = ""
 
+    @property
+    def key(self) -> str:
+        """The row's identity, as the shared rejected-rows table (web/components/csv_import.html) reads it."""
+        return self.code
+
 
 @dataclass
 class ImportReport:
