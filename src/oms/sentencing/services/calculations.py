@@ -23,6 +23,7 @@ from oms.core.events import Event, publish
 from oms.people.models import Person, PersonSiteLink
 from oms.people.queries import find_person
 from oms.sentencing.models import Adjustment, Calculation, Sentence, SiteProfile
+from oms.sentencing.profile_files import available_profiles
 from oms.sentencing.rules import profiles
 from oms.sentencing.rules.types import (
     AdjustmentInput,
@@ -248,15 +249,14 @@ def request_from_json(data: object) -> CalculationRequest:
 
 
 def all_profiles() -> tuple[profiles.Profile, ...]:
-    """Built-in profiles plus the data-defined ones (shipped files and OMS_RELEASE_PROFILES_DIR)."""
-    from oms.sentencing.profile_files import load_profiles
-
-    return (*profiles.BUILT_IN, *load_profiles())
+    """Built-in profiles plus the data-defined ones (shipped files and OMS_RELEASE_PROFILES_DIR), the
+    files read once per process rather than on every calculation."""
+    return (*profiles.BUILT_IN, *available_profiles())
 
 
 def choose_profile(profile_code: str, on: dt.date | None = None) -> profiles.Profile:
     """The version of ``profile_code`` in force on ``on`` (default today). Raises CalculationError."""
-    return profiles.choose(profile_code, on or clock.today(), extra=all_profiles()[len(profiles.BUILT_IN) :])
+    return profiles.choose(profile_code, on or clock.today(), extra=available_profiles())
 
 
 def profile_code_for(person: Person) -> str:
