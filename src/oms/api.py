@@ -134,9 +134,12 @@ def mount_routers() -> None:
     from oms.audit.api import router as audit_router
     from oms.custody.api import router as custody_router
     from oms.facilities.api import router as facilities_router
+    from oms.incidents.api import router as incidents_router
     from oms.people.api import router as people_router
+    from oms.rehabilitation.api import router as rehabilitation_router
     from oms.sentencing.api import release_dates_router
     from oms.sentencing.api import router as sentencing_router
+    from oms.supervision.api import router as supervision_router
 
     api.add_router("/accounts", accounts_router)
     api.add_router("/audit", audit_router)
@@ -146,6 +149,9 @@ def mount_routers() -> None:
     api.add_router("/release-dates", release_dates_router)
     api.add_router("/custody", custody_router)
     api.add_router("/assessment", assessment_router)
+    api.add_router("/rehabilitation", rehabilitation_router)
+    api.add_router("/incidents", incidents_router)
+    api.add_router("/supervision", supervision_router)
 
 
 mount_routers()

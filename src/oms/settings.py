@@ -46,7 +46,14 @@ AUDIT_CHECKPOINT_INTERVAL = int(os.environ.get("OMS_AUDIT_CHECKPOINT_INTERVAL", 
 # directory of extra data-defined profiles (YAML/JSON) on top of the shipped ones.
 RELEASE_PROFILE = os.environ.get("OMS_RELEASE_PROFILE", "england-wales")
 RELEASE_PROFILES_DIR = os.environ.get("OMS_RELEASE_PROFILES_DIR", "")
+# A jurisdiction's own assessment instruments (<code>-v<version>.json), loaded beside the shipped ones.
+OMS_INSTRUMENTS_DIR = os.environ.get("OMS_INSTRUMENTS_DIR", "")
 AUDIT_RETENTION_DAYS = int(os.environ.get("OMS_AUDIT_RETENTION_DAYS", "730"))  # AUD-6: 2 years, never < 365
+# Incident evidence (FILE-1): a private folder, never under static; files are served only by a view.
+INCIDENT_ATTACHMENTS_DIR = Path(os.environ.get("OMS_INCIDENT_ATTACHMENTS_DIR", VAR_DIR / "attachments"))
+INCIDENT_ATTACHMENT_MAX_BYTES = int(os.environ.get("OMS_INCIDENT_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+# Dotted path of a callable(path, *, content_type, original_name) -> str | None (a reason to refuse).
+INCIDENT_ATTACHMENT_SCANNER = os.environ.get("OMS_INCIDENT_ATTACHMENT_SCANNER", "")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -69,6 +76,9 @@ INSTALLED_APPS = [
     "oms.sentencing",
     "oms.assessment",
     "oms.custody",
+    "oms.rehabilitation",
+    "oms.incidents",
+    "oms.supervision",
     "oms.demo",
     "oms.bench",
 ]
@@ -244,6 +254,14 @@ SCHEDULE = {
     },
     "audit.purge_expired_events": {"task": "oms.audit.tasks.purge_expired_events", "every": timedelta(days=1)},
     "custody.missed_counts": {"task": "oms.custody.tasks.missed_counts", "every": timedelta(hours=1)},
+    "incidents.expire_suspended_punishments": {
+        "task": "oms.incidents.tasks.expire_suspended_punishments",
+        "every": timedelta(days=1),
+    },
+    "incidents.sweep_attachment_files": {
+        "task": "oms.incidents.tasks.sweep_attachment_files",
+        "every": timedelta(days=1),
+    },
 }
 
 # --- Logging: no personal data in logs (DP-2); request id on each line ---------------------------

@@ -9,7 +9,11 @@ urlpatterns = [
     path("facilities/", include("oms.facilities.urls")),
     path("people/", include("oms.people.urls")),
     path("sentencing/", include("oms.sentencing.urls")),
+    path("assessment/", include("oms.assessment.urls")),
     path("custody/", include("oms.custody.urls")),
+    path("rehabilitation/", include("oms.rehabilitation.urls")),
+    path("incidents/", include("oms.incidents.urls")),
+    path("supervision/", include("oms.supervision.urls")),
     path("api/v1/", api.urls),
 ]
 

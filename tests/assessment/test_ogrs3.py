@@ -127,12 +127,13 @@ def test_more_previous_sanctions_never_lower_the_risk():
 
 
 def test_throughput_100000_scores_under_5_seconds():
-    # Pure scoring on the shared 2-core machine measured about 0.8-1.1 s for 100,000.
+    # Pure scoring measured 0.53 s of CPU for 100,000 (2026-11-23). CPU time, not wall time: the machine
+    # is shared, and a busy neighbour must not fail a target the code meets.
     inputs = [
         replace(PERSON, previous_sanctions=n % 40, offence_category=n % 20, sex=Sex(n % 2)) for n in range(100_000)
     ]
-    started = time.perf_counter()
+    started = time.process_time()
     for person in inputs:
         ogrs3.score(person)
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     assert elapsed < 5.0, f"100,000 OGRS3 scores took {elapsed:.2f} s"

@@ -89,7 +89,7 @@ def page(browser, live_server, transactional_db):
     tab = context.new_page()
     problems: list[str] = []
     tab.on("pageerror", lambda error: problems.append(f"script error: {error}"))
-    tab.on("console", lambda message: problems.extend(_console_problem(message)))
+    tab.on("console", lambda message: problems.extend(f"{p} at {tab.url}" for p in _console_problem(message)))
     yield tab
     context.close()
     assert not problems, "browser reported problems:\n" + "\n".join(problems)

@@ -34,7 +34,8 @@ def test_provider_decides_per_actor(client, charlie, prison_a, provider):
     person = make_person(prison_a, family="Lark", given="Ada")
     login_verified(client, charlie)  # no people.edit: the example provider gives nothing
     body = client.get(f"/people/{person.public_id}/").content.decode()
-    assert "Elsewhere in OMS" not in body and "/example/" not in body
+    # Other apps' providers may still give charlie links (rehabilitation's, say); the example gives none.
+    assert "/example/" not in body
 
 
 def test_unregistered_provider_is_gone(alice, prison_a, provider):

@@ -109,6 +109,14 @@ def test_navigation_shows_only_sections_the_actor_may_open():
     assert navigation_for(None, "/") == []
 
 
+def test_only_the_most_specific_section_is_current():
+    adjudicator = Actor(user_id=1, username="a", permissions=frozenset({"incidents.view", "incidents.adjudicate"}))
+    items = navigation_for(adjudicator, "/incidents/adjudications/charges/x/")
+    current = [item["label"] for item in items if item["current"]]
+    assert current == ["Adjudications"]
+    assert [i["label"] for i in navigation_for(adjudicator, "/incidents/reports/x/") if i["current"]] == ["Incidents"]
+
+
 def test_pages_need_no_inline_script_or_style(administrator):
     """CSP default-src 'self' blocks inline code: every page must work without it."""
     client = login_verified(Client(), administrator)

@@ -58,6 +58,32 @@ _ASSESSMENT_READ = ["assessment.view"]
 _ASSESSMENT_WORK = ["assessment.view", "assessment.assess"]
 _ASSESSMENT_OVERSIGHT = [*_ASSESSMENT_WORK, "assessment.countersign", "assessment.approve_override"]
 
+_REHABILITATION_READ = ["rehabilitation.view"]
+_REHABILITATION_CASEWORK = [*_REHABILITATION_READ, "rehabilitation.manage_plans", "rehabilitation.refer"]
+_REHABILITATION_OVERSIGHT = [
+    *_REHABILITATION_CASEWORK,
+    "rehabilitation.allocate",
+    "rehabilitation.record_attendance",
+    "rehabilitation.manage_catalogue",
+    "rehabilitation.review_incentives",
+    "rehabilitation.manage_incentive_levels",
+]
+
+_INCIDENTS_FLOOR = ["incidents.view", "incidents.report", "incidents.emergency_roll"]
+_INCIDENTS_SUPERVISION = [
+    *_INCIDENTS_FLOOR,
+    "incidents.review",
+    "incidents.investigate",
+    "incidents.view_trends",
+    "incidents.charge",
+    "incidents.adjudicate",
+    "incidents.decide_appeals",
+    "incidents.declare_emergency",
+]
+
+_SUPERVISION_CASEWORK = ["supervision.view", "supervision.manage_cases", "supervision.record_contacts"]
+_SUPERVISION_OVERSIGHT = [*_SUPERVISION_CASEWORK, "supervision.override_level"]
+
 SEED_ROLES: dict[str, tuple[str, list[str]]] = {
     "administrator": (
         "Administrator",
@@ -68,6 +94,10 @@ SEED_ROLES: dict[str, tuple[str, list[str]]] = {
             "accounts.manage_api_clients",
             "sentencing.manage_offences",
             "sentencing.manage_profiles",
+            "rehabilitation.manage_catalogue",
+            "rehabilitation.manage_incentive_levels",
+            "incidents.manage_types",
+            "incidents.manage_paragraphs",
         ],
     ),
     "user_administrator": ("User administrator", ["accounts.manage_users", "accounts.unlock_users", "facilities.view"]),
@@ -82,9 +112,22 @@ SEED_ROLES: dict[str, tuple[str, list[str]]] = {
             "people.close_alert",
             *_SENTENCING_RECORDS,
             *_ASSESSMENT_READ,
+            *_REHABILITATION_READ,
         ],
     ),
-    "custody_officer": ("Custody officer", [*_PEOPLE_CASEWORK, "people.create", *_CUSTODY_FLOOR, *_SENTENCING_READ]),
+    "custody_officer": (
+        "Custody officer",
+        [
+            *_PEOPLE_CASEWORK,
+            "people.create",
+            *_CUSTODY_FLOOR,
+            *_SENTENCING_READ,
+            *_REHABILITATION_READ,
+            "rehabilitation.review_incentives",
+            *_INCIDENTS_FLOOR,
+            "incidents.charge",
+        ],
+    ),
     "supervisor": (
         "Supervisor",
         [
@@ -96,9 +139,24 @@ SEED_ROLES: dict[str, tuple[str, list[str]]] = {
             *_SENTENCING_READ,
             "sentencing.override_dates",
             *_ASSESSMENT_OVERSIGHT,
+            "assessment.view_reports",
+            *_REHABILITATION_OVERSIGHT,
+            *_INCIDENTS_SUPERVISION,
+            *_SUPERVISION_OVERSIGHT,
         ],
     ),
-    "case_manager": ("Case manager", [*_PEOPLE_CASEWORK, "people.edit", *_SENTENCING_READ, *_ASSESSMENT_WORK]),
+    "case_manager": (
+        "Case manager",
+        [
+            *_PEOPLE_CASEWORK,
+            "people.edit",
+            *_SENTENCING_READ,
+            *_ASSESSMENT_WORK,
+            *_REHABILITATION_CASEWORK,
+            "rehabilitation.review_incentives",
+            *_SUPERVISION_CASEWORK,
+        ],
+    ),
     "probation_officer": (
         "Probation officer",
         [
@@ -108,9 +166,14 @@ SEED_ROLES: dict[str, tuple[str, list[str]]] = {
             "people.close_alert",
             *_SENTENCING_READ,
             *_ASSESSMENT_WORK,
+            *_REHABILITATION_CASEWORK,
+            *_SUPERVISION_CASEWORK,
         ],
     ),
-    "programme_facilitator": ("Programme facilitator", [*_PEOPLE_READ, "people.add_note"]),
+    "programme_facilitator": (
+        "Programme facilitator",
+        [*_PEOPLE_READ, "people.add_note", *_REHABILITATION_READ, "rehabilitation.record_attendance"],
+    ),
     "health_worker": (
         "Health worker",
         [
@@ -121,9 +184,12 @@ SEED_ROLES: dict[str, tuple[str, list[str]]] = {
             "custody.view_screening_health",
             "custody.observe",
             "custody.manage_observations",
+            "incidents.view",
+            "incidents.report",
+            "incidents.emergency_roll",
         ],
     ),
-    "analyst": ("Analyst", ["facilities.view"]),
+    "analyst": ("Analyst", ["incidents.view_trends", "facilities.view", "assessment.view_reports"]),
     "partner_agency_user": ("Partner-agency user", ["people.view"]),
 }
 

@@ -7,7 +7,7 @@ the Actor only carries the facts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from oms.core.errors import NotFound, PermissionDenied
 
@@ -54,6 +54,14 @@ class Actor:
         """Raise PermissionDenied (403) unless the actor holds ``permission``."""
         if not self.has(permission):
             raise PermissionDenied(f"You need the '{permission}' permission.", code="auth.permission_denied")
+
+    def lent(self, permission: str) -> Actor:
+        """The same person, lent one more permission for one call into another area's service, when a
+        decision they are entitled to make carries that consequence by itself: an adjudicator's award of
+        additional days records the sentence adjustment, a records officer's new conviction makes the
+        person's assessments due, a reception brings the person into the site's record. The called
+        service still applies its own rules and audits under the real user; the lent actor is never kept."""
+        return replace(self, permissions=self.permissions | {permission})
 
     # --- scope -------------------------------------------------------------------------------------
     @property

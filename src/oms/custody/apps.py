@@ -9,6 +9,7 @@ class CustodyConfig(AppConfig):
     def ready(self) -> None:
         from oms.core.events import subscribe
         from oms.custody.queries.episodes import occupants_under
+        from oms.custody.services.classification import apply_classification
         from oms.custody.services.non_associations import move_keep_aparts_on_merge
         from oms.custody.services.release_dates import update_release_date, update_release_dates_in_bulk
         from oms.custody.views.profile_links import custody_profile_links
@@ -30,3 +31,6 @@ class CustodyConfig(AppConfig):
         ):
             subscribe(name, update_release_date)
         subscribe("sentencing.release_dates_calculated_in_bulk", update_release_dates_in_bulk)
+        # Assessment sits below custody: a completed custody classification sets the security level.
+        subscribe("assessment.assessment_completed", apply_classification)
+        subscribe("assessment.assessment_overridden", apply_classification)

@@ -34,6 +34,60 @@ SECTIONS = (
         "The roll, counts, movements, reception, housing and today's action plan for your establishment.",
     ),
     Section(
+        "Assessments",
+        ("assessment:due",),
+        "assessment.view",
+        "Assess risk and needs (OGRS3, criminogenic needs, tiering, classification) and see who is due a reassessment.",
+    ),
+    Section(
+        "Assessment fairness",
+        ("assessment:fairness",),
+        "assessment.view_reports",
+        "Score distributions and band rates of each instrument by sex, ethnicity and age group.",
+    ),
+    Section(
+        "Case plans",
+        ("rehabilitation:plans_due",),
+        "rehabilitation.view",
+        "Case plans of your caseload: goals from assessed needs, actions and reviews that are due or overdue.",
+    ),
+    Section(
+        "Programmes",
+        ("rehabilitation:programmes",),
+        "rehabilitation.view",
+        "Courses, education and work: waiting lists, allocations, sessions and attendance.",
+    ),
+    Section(
+        "Incentives",
+        ("rehabilitation:incentive_reviews_due",),
+        "rehabilitation.review_incentives",
+        "Incentive levels and the reviews that are due or overdue.",
+    ),
+    Section(
+        "Incidents",
+        ("incidents:home",),
+        "incidents.view",
+        "Report incidents, review and investigate them, and see the trends.",
+    ),
+    Section(
+        "Adjudications",
+        ("incidents:adjudications",),
+        "incidents.adjudicate",
+        "Disciplinary charges, hearings due and missed, punishments due to end.",
+    ),
+    Section(
+        "Emergencies",
+        ("incidents:emergencies",),
+        "incidents.view",
+        "Declare a lockdown or other emergency and take the emergency roll.",
+    ),
+    Section(
+        "Supervision",
+        ("supervision:caseload",),
+        "supervision.view",
+        "Your community supervision caseload: who is overdue or due a contact, their level and next due date.",
+    ),
+    Section(
         "Offences",
         ("sentencing:offences",),
         "sentencing.view",
@@ -86,8 +140,12 @@ def navigation_for(actor, current_path: str) -> list[dict]:
         href = first_reversible(section.url_names)
         if href is None:
             continue
-        current = current_path == href if href == "/" else current_path.startswith(href)
-        items.append({"label": section.label, "href": href, "current": current, "description": section.description})
+        matches = current_path == href if href == "/" else current_path.startswith(href)
+        items.append({"label": section.label, "href": href, "current": matches, "description": section.description})
+    # Sections can nest (/incidents/ and /incidents/adjudications/): only the most specific is current.
+    deepest = max((len(item["href"]) for item in items if item["current"]), default=0)
+    for item in items:
+        item["current"] = item["current"] and len(item["href"]) == deepest
     return items
 
 

@@ -17,9 +17,14 @@ from oms.audit.services import record_event
 from oms.core import clock
 from oms.core.actor import Actor
 from oms.core.errors import Conflict, PermissionDenied, RuleViolation
+from oms.core.events import Event, publish
 from oms.people.queries.records import find_person
 
 MAX_ANSWERS = 200
+# Published in the completing (or overriding) transaction; apps above (rehabilitation's case plans,
+# custody's security classification) subscribe by name. ``band`` is the band in force.
+COMPLETED_EVENT = "assessment.assessment_completed"
+OVERRIDDEN_EVENT = "assessment.assessment_overridden"
 
 
 def _audit(actor: Actor, verb: str, assessment: Assessment, **details) -> None:
@@ -31,6 +36,18 @@ def _audit(actor: Actor, verb: str, assessment: Assessment, **details) -> None:
         subject_person_id=assessment.person_id,
         details={"instrument": assessment.instrument_code, "version": assessment.instrument_version, **details},
     )
+
+
+def _publish(actor: Actor, name: str, assessment: Assessment) -> None:
+    body = {
+        "assessment_id": str(assessment.public_id),
+        "person_id": str(assessment.person.public_id),
+        "instrument": assessment.instrument_code,
+        "instrument_version": assessment.instrument_version,
+        "band": assessment.band,
+        "is_current": assessment.is_current,
+    }
+    publish(actor, Event(name, body))
 
 
 def _named_user(actor: Actor, what: str) -> None:
@@ -127,6 +144,7 @@ def complete_assessment(actor: Actor, *, assessment_id, version: int | None = No
         assessment.version += 1
         assessment.save()
         _audit(actor, "completed", assessment, score=outcome.score, band=outcome.band)
+        _publish(actor, COMPLETED_EVENT, assessment)
     return assessment
 
 
@@ -185,6 +203,7 @@ def override_band(actor: Actor, *, assessment_id, band: str, reason: str) -> Ass
             update_fields=["override_band", "override_reason", "override_approved_by", "overridden_at", "version"]
         )
         _audit(actor, "overridden", assessment, computed_band=assessment.computed_band, band=band, reason=reason[:1000])
+        _publish(actor, OVERRIDDEN_EVENT, assessment)
     return assessment
 
 

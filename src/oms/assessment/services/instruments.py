@@ -10,6 +10,8 @@ Settings (both optional, keyed by instrument code):
   (defaults below: tiering does, because the tier sets the level of supervision).
 - ``OMS_ASSESSMENT_REASSESSMENT_DAYS``: days until reassessment for OGRS3 and tiering (the catalogue
   instruments carry their own ``reassessment_interval_days``). No default: both are redone on events.
+- ``OMS_INSTRUMENTS_DIR``: a directory of the jurisdiction's own ``<code>-v<version>.json`` definitions,
+  loaded beside the shipped ones (docs/assessment-classification.md).
 """
 
 import datetime as dt
@@ -42,9 +44,14 @@ def invalid(field: str, detail: str) -> RuleViolation:
     return RuleViolation(f"{field}: {detail}", code="assessment.invalid_answer", field=field)
 
 
-@cache
 def catalogue():
-    return shipped_catalogue()
+    """The shipped instruments plus the jurisdiction's own (setting ``OMS_INSTRUMENTS_DIR``)."""
+    return _catalogue_from(getattr(settings, "OMS_INSTRUMENTS_DIR", None) or None)
+
+
+@cache
+def _catalogue_from(extra_dir: str | None):
+    return shipped_catalogue(extra_dir)
 
 
 def codes() -> list[str]:

@@ -70,6 +70,27 @@ def people_in_scope(actor: Actor) -> QuerySet[Person]:
     return people if condition is None else people.filter(condition)
 
 
+def rows_in_scope(actor: Actor, rows: QuerySet, person_path: str) -> QuerySet:
+    """``rows`` (of any model) narrowed to those whose person, reached by ``person_path``, is in scope."""
+    if actor.is_national:
+        return rows
+    return rows.filter(**{f"{person_path}__in": people_in_scope(actor).values("pk")})
+
+
+def one_in_scope(actor: Actor, rows: QuerySet, public_id, *, person_path: str, code: str, for_update: bool):
+    """The row of ``rows`` with this public id whose person is in scope, else NotFound(``code``): one
+    lookup for every app's records about a person (court cases, case plans, ...)."""
+    wanted = parse_public_id(public_id, code=code)
+    rows = rows_in_scope(actor, rows, person_path)
+    if for_update:
+        # Lock only the row itself: PostgreSQL refuses FOR UPDATE on the nullable side of a join.
+        rows = rows.select_for_update(of=("self",))
+    found = rows.filter(public_id=wanted).first()
+    if found is None:
+        raise NotFound(code=code)
+    return found
+
+
 def _parse_public_id(public_id) -> uuid.UUID:
     return parse_public_id(public_id, code="people.not_found")
 

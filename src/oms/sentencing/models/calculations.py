@@ -25,6 +25,7 @@ class Calculation(PublicIdModel):
         BULK = "bulk", "Bulk recalculation"
         BIRTH_DATE_CORRECTED = "birth_date", "Date of birth corrected"
         RECORDS_MERGED = "merged", "Person records merged"
+        TIME_CREDITS = "time_credits", "Programme time credits"
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="release_calculations")
     profile_code = models.CharField(max_length=60)

@@ -10,35 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch
 
 from oms.audit.services import record_event
 from oms.core.actor import Actor
-from oms.core.errors import NotFound
-from oms.core.ids import parse_public_id
 from oms.people.models import Person
-from oms.people.queries.records import find_person, people_in_scope
+from oms.people.queries.records import find_person, one_in_scope
 from oms.sentencing.models import Adjustment, Charge, CourtCase, Hearing, Sentence, Warrant
 
 VIEW = "sentencing.view"
-
-
-def _in_scope(actor: Actor, rows: QuerySet, person_path: str) -> QuerySet:
-    if actor.is_national:
-        return rows
-    return rows.filter(**{f"{person_path}__in": people_in_scope(actor).values("pk")})
-
-
-def one_in_scope(actor: Actor, rows: QuerySet, public_id, *, person_path: str, code: str, for_update: bool):
-    wanted = parse_public_id(public_id, code=code)
-    rows = _in_scope(actor, rows, person_path)
-    if for_update:
-        # Lock only the row itself: PostgreSQL refuses FOR UPDATE on the nullable side of a join.
-        rows = rows.select_for_update(of=("self",))
-    found = rows.filter(public_id=wanted).first()
-    if found is None:
-        raise NotFound(code=code)
-    return found
 
 
 def find_court_case(actor: Actor, public_id, *, for_update: bool = False) -> CourtCase:

@@ -62,6 +62,7 @@ from oms.sentencing.services.calculations import (
     request_as_json,
     request_from_values,
 )
+from oms.sentencing.services.facts import facts_for
 
 BULK_CALCULATED_EVENT = "sentencing.release_dates_calculated_in_bulk"
 BULK_AUDIT_EVENT = "sentencing.release_dates_recalculated_in_bulk"
@@ -232,6 +233,7 @@ def _read_batch(batch: list[int], site_profiles: dict[int, str]) -> _BatchRead:
         ).values_list("pk", "person_id", "inputs_hash", "result__dates", "release_date_type")
     }
     sites = _site_of(batch)
+    facts = facts_for(batch)
     people = [
         (
             pk,
@@ -240,6 +242,7 @@ def _read_batch(batch: list[int], site_profiles: dict[int, str]) -> _BatchRead:
             adjustments.get(pk, []),
             site_profiles.get(sites.get(pk), "") or settings.RELEASE_PROFILE,
             latest.get(pk),
+            facts.get(pk, {}),
         )
         for pk in batch
     ]
@@ -257,8 +260,8 @@ def _compute(people: list[tuple], chosen: dict) -> list[tuple]:
     """The engine for each person, with no database: ("failed", pk, field, detail), ("unchanged", pk) or
     ("new", pk, fields of the new calculation). Runs here or in a worker process."""
     out: list[tuple] = []
-    for pk, date_of_birth, sentences, adjustments, code, previous in people:
-        request = request_from_values(date_of_birth, sentences, adjustments)
+    for pk, date_of_birth, sentences, adjustments, code, previous, facts in people:
+        request = request_from_values(date_of_birth, sentences, adjustments, facts)
         try:
             profile = chosen[code]
             if isinstance(profile, CalculationError):

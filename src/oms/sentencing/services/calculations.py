@@ -35,6 +35,7 @@ from oms.sentencing.rules.types import (
     SentenceInput,
     SentenceKind,
 )
+from oms.sentencing.services.facts import facts_for
 
 CALCULATED_EVENT = "sentencing.release_dates_calculated"
 
@@ -68,13 +69,17 @@ def active_adjustments():
 
 
 def build_request(person: Person) -> CalculationRequest:
-    """The engine's request from the person's active sentences and adjustments."""
+    """The engine's request from the person's active sentences and adjustments, with the profile facts
+    that apps above sentencing provide (``services.facts``)."""
     sentences = active_sentences().filter(person=person).order_by(*SENTENCE_ORDER).values(*SENTENCE_FIELDS)
     adjustments = active_adjustments().filter(person=person).order_by(*ADJUSTMENT_ORDER).values(*ADJUSTMENT_FIELDS)
-    return request_from_values(person.date_of_birth, list(sentences), list(adjustments))
+    facts = facts_for([person.pk]).get(person.pk, {})
+    return request_from_values(person.date_of_birth, list(sentences), list(adjustments), facts)
 
 
-def request_from_values(date_of_birth, sentences: list[dict], adjustments: list[dict]) -> CalculationRequest:
+def request_from_values(
+    date_of_birth, sentences: list[dict], adjustments: list[dict], facts: dict | None = None
+) -> CalculationRequest:
     """The request from rows read with SENTENCE_FIELDS and ADJUSTMENT_FIELDS: shared by the single-person
     path and bulk recalculation (which reads rows for a batch of people at once)."""
     return CalculationRequest(
@@ -102,6 +107,7 @@ def request_from_values(date_of_birth, sentences: list[dict], adjustments: list[
             )
             for a in adjustments
         ),
+        facts=dict(sorted((facts or {}).items())),
     )
 
 

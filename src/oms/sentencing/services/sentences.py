@@ -21,6 +21,7 @@ from django.db.models import Max
 from oms.core import clock
 from oms.core.actor import Actor
 from oms.core.errors import Conflict, RuleViolation
+from oms.core.events import Event, publish
 from oms.people.models import Person
 from oms.people.queries.records import find_person
 from oms.sentencing.models import Adjustment, Calculation, Charge, Sentence
@@ -33,6 +34,7 @@ from oms.sentencing.services.records import apply_changes, audit_change, check_c
 
 MANAGE = "sentencing.manage_records"
 MANAGE_ADJUSTMENTS = "sentencing.manage_adjustments"
+SENTENCE_RECORDED_EVENT = "sentencing.sentence_recorded"
 LENGTH_FIELDS = ("years", "months", "weeks", "days")
 SENTENCE_FIELDS = (
     "kind",
@@ -145,7 +147,8 @@ def record_sentence(
     fine_amount_pence: int | None = None,
 ) -> Sentence:
     """Record a sentence on a court case (concurrent unless ``consecutive_to_id`` names the sentence it
-    follows). Audited as ``sentencing.sentence_recorded``; recalculates with reason new_sentence."""
+    follows). Audited as ``sentencing.sentence_recorded``; recalculates with reason new_sentence, then
+    publishes ``sentencing.sentence_recorded`` (person, sentence and court case public ids)."""
     actor.require(MANAGE)
     court_case = record_queries.find_court_case(actor, court_case_id)
     with transaction.atomic():
@@ -177,6 +180,20 @@ def record_sentence(
             person,
             reason=Calculation.Reason.NEW_SENTENCE,
             detail=f"{court_case.case_number} line {sentence.line_number}: {sentence.length_text()}",
+        )
+        # A sentence follows a conviction: apps above (assessment's reassessment trigger) react by name.
+        publish(
+            actor,
+            Event(
+                SENTENCE_RECORDED_EVENT,
+                {
+                    "person_id": str(person.public_id),
+                    "sentence_id": str(sentence.public_id),
+                    "court_case_id": str(court_case.public_id),
+                    "kind": sentence.kind,
+                    "sentenced_on": sentence.sentenced_on.isoformat(),
+                },
+            ),
         )
     return sentence
 

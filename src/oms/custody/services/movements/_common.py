@@ -15,6 +15,7 @@ from oms.custody import queries
 from oms.custody.models import CustodyEpisode, Movement
 from oms.custody.queries.movements import parse_movement_id
 from oms.custody.rules import movements as rules
+from oms.custody.services.movement_guards import PlannedMove, bed_location_ids, check_movement_guards
 from oms.facilities.models import Location, Site
 
 PERMISSION = "custody.record_movement"
@@ -161,3 +162,9 @@ def _movement_payload(movement: Movement) -> dict:
         "status": movement.status,
         "occurred_at": movement.occurred_at.isoformat() if movement.occurred_at else None,
     }
+
+
+def _guard(episode: CustodyEpisode, kind: str, to_location_id: int | None = None) -> None:
+    """Ask the registered movement guards (an emergency lockdown) before recording this movement."""
+    where = episode.current_location_id or bed_location_ids([episode.pk]).get(episode.pk)
+    check_movement_guards([PlannedMove(episode.site_id, episode.person_id, kind, where, to_location_id)])

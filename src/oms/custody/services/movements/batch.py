@@ -20,6 +20,7 @@ from oms.custody.models import CustodyEpisode, Movement
 from oms.custody.queries.movements import site_day_of
 from oms.custody.rules import movements as rules
 from oms.custody.services._common import count_in_progress
+from oms.custody.services.movement_guards import PlannedMove, bed_location_ids, check_movement_guards
 from oms.custody.services.movements._common import MOVEMENT_EVENT, PERMISSION, _text
 from oms.custody.services.movements.batch_validation import BatchRejected, _Row, _validate_batch
 from oms.custody.services.movements.keep_aparts import _already_away, _check_keep_aparts, _keep_apart_pairs
@@ -141,6 +142,21 @@ def record_movement_batch(actor: Actor, *, site_id, items: list[Mapping], overri
     rows, errors = _validate_batch(site, items)
     if errors:
         raise BatchRejected(errors)
+    # Returns are never guarded (back in, back to the cell); everything else asks the guards first.
+    leaving = [r for r in rows if r.kind in rules.OUT_KINDS or r.kind == "internal"]
+    beds = bed_location_ids([r.episode["pk"] for r in leaving if not r.episode["current_location_id"]])
+    check_movement_guards(
+        [
+            PlannedMove(
+                site.pk,
+                r.episode["person_id"],
+                r.kind,
+                r.episode["current_location_id"] or beds.get(r.episode["pk"]),
+                r.to_location_id,
+            )
+            for r in leaving
+        ]
+    )
 
     travellers = [
         rules.Traveller(r.episode["person_id"], r.kind, r.escort, r.destination, site_day_of(site, r.occurred_at))

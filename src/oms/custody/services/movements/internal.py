@@ -14,6 +14,7 @@ from oms.custody.services.movements._common import (
     MOVEMENT_EVENT,
     _audit_movement,
     _episode,
+    _guard,
     _internal_location,
     _movement_payload,
     _occurred,
@@ -47,6 +48,7 @@ def record_internal(
     if episode.current_location_id == location.pk:
         raise Conflict("The person is already there.", code="custody.already_there", field="to_location")
     occurred_at = _occurred(occurred_at)
+    _guard(episode, Movement.Kind.INTERNAL, location.pk)
     fields = {"escort": _text(escort, "escort"), "reason": _text(reason, "reason")}
     if scheduled is not None:
         movement = scheduled

@@ -17,6 +17,7 @@ from oms.custody.services.movements._common import (
     MOVEMENT_EVENT,
     _audit_movement,
     _episode,
+    _guard,
     _movement_payload,
     _occurred,
     _out_kind,
@@ -62,6 +63,7 @@ def record_out(
     if kind in rules.ESCORTED_KINDS and not escort:
         raise RuleViolation("Enter who is escorting the person", code="custody.required", field="escort")
     occurred_at = _occurred(occurred_at)
+    _guard(episode, kind)
     day = site_day_of(episode.site, occurred_at)
     travellers = [
         rules.Traveller(episode.person_id, kind, escort, destination, day),

@@ -17,6 +17,7 @@ from oms.custody.services.movements._common import (
     _audit_movement,
     _destination_site,
     _episode,
+    _guard,
     _movement_payload,
     _occurred,
     _raise,
@@ -57,6 +58,7 @@ def send_transfer(
     reason = _text(reason or (scheduled.reason if scheduled else ""), "reason")
     override_reason = _text(override_reason, "override_reason")
     occurred_at = _occurred(occurred_at)
+    _guard(episode, Movement.Kind.TRANSFER)
     day = site_day_of(episode.site, occurred_at)
     travellers = [
         rules.Traveller(episode.person_id, "transfer", escort, to_site.name, day),

@@ -107,7 +107,7 @@ def _with_people_edit(actor: Actor) -> Actor:
     a person into the site's scope and records the legal status the warrant states, and release is what
     takes them out of it, so custody.receive and custody.release carry that authority; the people
     service still applies its own rules and writes its own audit event under the real user."""
-    return dataclasses.replace(actor, permissions=actor.permissions | {"people.edit"})
+    return actor.lent("people.edit")
 
 
 def _resolve_warnings(episode: CustodyEpisode, codes: Iterable[str]) -> bool:

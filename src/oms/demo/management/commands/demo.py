@@ -10,6 +10,8 @@ from oms.core.actor import Actor
 from oms.core.errors import DomainError
 from oms.demo import services
 from oms.demo.custody import load_custody
+from oms.demo.incidents import load_incidents
+from oms.demo.rehabilitation import load_rehabilitation
 from oms.demo.sentencing import load_sentencing
 from oms.people.models import Person
 
@@ -51,6 +53,8 @@ class Command(BaseCommand):
                 )
                 custody = load_custody(Actor.system(channel="cli", name="oms demo"), seed=options["seed"])
                 sentencing = load_sentencing(Actor.system(channel="cli", name="oms demo"), seed=options["seed"])
+                rehabilitation = load_rehabilitation(Actor.system(channel="cli", name="oms demo"), seed=options["seed"])
+                incidents = load_incidents(Actor.system(channel="cli", name="oms demo"), seed=options["seed"])
         except DomainError as exc:
             raise CommandError(exc.detail)
         rows = ", ".join(f"{count} {table}" for table, count in sorted(report.rows.items()))
@@ -64,6 +68,21 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo sentencing: {sentencing.court_cases} court cases, {sentencing.sentences} sentences, "
             f"{sentencing.calculated} release-date calculations."
+        )
+        rehab = rehabilitation
+        self.stdout.write(
+            f"Demo assessment and rehabilitation: {rehab.assessments.needs} people assessed "
+            f"({rehab.assessments.ogrs3} OGRS3, {rehab.assessments.classifications} classifications), "
+            f"{rehab.plans.plans} more case plans, {rehab.programmes.programmes} programmes with "
+            f"{rehab.programmes.allocations} places, {rehab.attendance.marks} attendance marks, "
+            f"{rehab.incentives.reviews} incentive reviews."
+        )
+        states = ", ".join(f"{count} {status.replace('_', ' ')}" for status, count in incidents.by_status.items())
+        self.stdout.write(
+            f"Demo incidents: {incidents.incidents} incident reports ({states or 'none'}), "
+            f"{incidents.charges} disciplinary charges with {incidents.hearings} hearings "
+            f"({incidents.punishments} punishments, {incidents.additional_days} additional days), "
+            f"{incidents.emergencies} emergencies stood down ({incidents.roll_marks} roll marks)."
         )
         if report.staff:
             self.stdout.write(f"Demo staff accounts: {len(report.staff)} (see `oms demo_logins`).")

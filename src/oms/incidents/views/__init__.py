@@ -1,0 +1,1 @@
+"""Incident, discipline and emergency pages, one module of views per area."""

@@ -1,0 +1,1 @@
+"""Reads, always scoped by the actor: one module per area."""

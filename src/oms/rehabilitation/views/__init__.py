@@ -1,0 +1,1 @@
+"""Rehabilitation pages, one module of views per area."""

@@ -1,0 +1,8 @@
+"""The supervision API under /api/v1/supervision: thin wrappers over ``queries`` and ``services``."""
+
+from ninja import Router
+
+from oms.supervision.api import cases
+
+router = Router(tags=["supervision"])
+router.add_router("", cases.router)

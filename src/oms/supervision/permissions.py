@@ -1,0 +1,6 @@
+PERMISSIONS = {
+    "supervision.view": "See community supervision cases, requirements, appointments and caseloads",
+    "supervision.manage_cases": "Open and close supervision cases, allocate officer and office, manage requirements",
+    "supervision.record_contacts": "Book appointments and record their outcomes",
+    "supervision.override_level": "Override the supervision level a case takes from the person's assessment",
+}

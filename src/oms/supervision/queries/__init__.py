@@ -1,0 +1,1 @@
+"""Reading supervision cases, caseloads and compliance."""

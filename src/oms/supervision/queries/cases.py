@@ -1,0 +1,256 @@
+"""Reading supervision cases: one case with its requirements, appointments, entries, level and
+compliance; the cases of a person or of the actor's reach; the officer's caseload by urgency.
+
+Every read goes through the person: a case whose person the actor cannot reach answers NotFound,
+exactly like a missing one (security.md AZ-3). ``find_*`` are for services (no permission check, no
+audit, optional row lock); ``get_*``/``list_*``/``caseload`` check supervision.view, and reading one
+case is audited as ``supervision.case_viewed``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from oms.assessment.models import Assessment
+from oms.audit.services import record_event
+from oms.core import clock
+from oms.core.actor import Actor
+from oms.people.models import Person
+from oms.people.queries.records import find_person, one_in_scope, rows_in_scope
+from oms.supervision.models import Appointment, CaseEntry, Requirement, SupervisionCase
+from oms.supervision.rules import contact as rules
+
+VIEW = "supervision.view"
+TIERING = "tiering"
+RISK = "ogrs3"
+LIST_LIMIT = 500
+
+
+def phone_counts() -> bool:
+    """Setting ``OMS_SUPERVISION_PHONE_COUNTS``: whether a phone call counts toward compliance (default no)."""
+    return bool(getattr(settings, "OMS_SUPERVISION_PHONE_COUNTS", False))
+
+
+def local_date(instant: dt.datetime) -> dt.date:
+    return timezone.localdate(instant)
+
+
+# --- for services --------------------------------------------------------------------------------
+
+
+def find_case(actor: Actor, public_id, *, for_update: bool = False) -> SupervisionCase:
+    return one_in_scope(
+        actor,
+        SupervisionCase.objects.select_related("person", "office", "officer"),
+        public_id,
+        person_path="person",
+        code="supervision.case_not_found",
+        for_update=for_update,
+    )
+
+
+def find_requirement(actor: Actor, public_id, *, for_update: bool = False) -> Requirement:
+    return one_in_scope(
+        actor,
+        Requirement.objects.select_related("case__person"),
+        public_id,
+        person_path="case__person",
+        code="supervision.requirement_not_found",
+        for_update=for_update,
+    )
+
+
+def find_appointment(actor: Actor, public_id, *, for_update: bool = False) -> Appointment:
+    return one_in_scope(
+        actor,
+        Appointment.objects.select_related("case__person"),
+        public_id,
+        person_path="case__person",
+        code="supervision.appointment_not_found",
+        for_update=for_update,
+    )
+
+
+# --- level, next contact, compliance ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AssessedLevel:
+    tier: str  # the current tier band, "" when none
+    risk_band: str  # the current OGRS3 band, "" when none
+
+
+def _current_bands(person_ids) -> dict[int, AssessedLevel]:
+    """The current tier and OGRS3 band of each person (one query)."""
+    rows = (
+        Assessment.objects.filter(
+            person_id__in=list(person_ids),
+            instrument_code__in=(TIERING, RISK),
+            is_current=True,
+            status__in=(Assessment.Status.COMPLETED, Assessment.Status.COUNTERSIGNED),
+        )
+        .order_by("completed_at", "id")
+        .values_list("person_id", "instrument_code", "override_band", "computed_band")
+    )
+    found: dict[int, dict[str, str]] = {}
+    for person_id, code, override_band, computed_band in rows:
+        found.setdefault(person_id, {})[code] = override_band or computed_band
+    return {pid: AssessedLevel(bands.get(TIERING, ""), bands.get(RISK, "")) for pid, bands in found.items()}
+
+
+@dataclass
+class CaseStatus:
+    """What the caseload and the case page show about where a case stands."""
+
+    case: SupervisionCase
+    level: str
+    level_source: str  # override, tier, risk or unassessed
+    assessed: AssessedLevel
+    standard: rules.ContactStandard
+    last_attended_on: dt.date | None
+    next_due_on: dt.date
+    urgency: rules.Urgency
+
+    @property
+    def level_label(self) -> str:
+        return self.level.replace("_", " ").capitalize()
+
+
+def _status(case: SupervisionCase, assessed: AssessedLevel, last_attended: dt.datetime | None, today) -> CaseStatus:
+    level, source = rules.effective_level(
+        override=case.level_override, tier=assessed.tier, risk_band=assessed.risk_band
+    )
+    last_on = local_date(last_attended) if last_attended else None
+    due = rules.next_contact_due(level=level, starts_on=case.starts_on, last_attended_on=last_on)
+    return CaseStatus(
+        case=case,
+        level=level,
+        level_source=source,
+        assessed=assessed,
+        standard=rules.CONTACT_STANDARDS[level],
+        last_attended_on=last_on,
+        next_due_on=due,
+        urgency=rules.urgency(due, today),
+    )
+
+
+def statuses(cases: list[SupervisionCase]) -> list[CaseStatus]:
+    """Level, next contact due and urgency of each case, in three queries whatever the number of cases."""
+    today = clock.today()
+    bands = _current_bands({c.person_id for c in cases})
+    last = dict(
+        Appointment.objects.filter(
+            case__in=[c.pk for c in cases],
+            counts_toward_compliance=True,
+            outcome__in=sorted(rules.ATTENDED_OUTCOMES),
+        )
+        .values("case_id")
+        .annotate(last=Max("starts_at"))
+        .values_list("case_id", "last")
+    )
+    empty = AssessedLevel("", "")
+    return [_status(c, bands.get(c.person_id, empty), last.get(c.pk), today) for c in cases]
+
+
+def compliance_of(case: SupervisionCase, *, since: dt.date | None = None) -> rules.Compliance:
+    """The case's compliance counts since ``since`` (default: the case start; the breach slice passes
+    the date the previous breach was resolved)."""
+    contacts = [
+        rules.Contact(local_date(a.starts_at), a.counts_toward_compliance, a.outcome) for a in case.appointments.all()
+    ]
+    return rules.compliance(contacts, since=since or case.starts_on, today=clock.today())
+
+
+# --- pages and the API ---------------------------------------------------------------------------
+
+
+@dataclass
+class CaseDetail:
+    case: SupervisionCase
+    status: CaseStatus
+    requirements: list[Requirement]
+    appointments: list[Appointment]
+    entries: list[CaseEntry]
+    compliance: rules.Compliance
+
+
+def detail_of(case: SupervisionCase) -> CaseDetail:
+    """The case read fresh with everything the case page and the API show (no check, no audit)."""
+    case = (
+        SupervisionCase.objects.select_related("person", "office", "officer", "level_overridden_by")
+        .prefetch_related("appointments__recorded_by", "requirements", "entries__recorded_by")
+        .get(pk=case.pk)
+    )
+    return CaseDetail(
+        case=case,
+        status=statuses([case])[0],
+        requirements=list(case.requirements.all()),
+        appointments=list(case.appointments.all()),
+        entries=list(case.entries.all()),
+        compliance=compliance_of(case),
+    )
+
+
+def get_case(actor: Actor, case_id) -> CaseDetail:
+    """One case (supervision.view, person in scope); audited as ``supervision.case_viewed``."""
+    actor.require(VIEW)
+    case = find_case(actor, case_id)
+    record_event(
+        actor,
+        "supervision.case_viewed",
+        object_type="supervision_case",
+        object_id=case.public_id,
+        subject_person_id=case.person_id,
+    )
+    return detail_of(case)
+
+
+def list_cases(actor: Actor, *, person_id=None, status: str | None = None) -> list[CaseStatus]:
+    """Cases of the people the actor can reach (supervision.view), newest first; for one person when
+    ``person_id`` is given (that read is audited as ``supervision.cases_listed``)."""
+    actor.require(VIEW)
+    rows = rows_in_scope(actor, SupervisionCase.objects.select_related("person", "office", "officer"), "person")
+    person = None
+    if person_id is not None:
+        person = find_person(actor, person_id)
+        rows = rows.filter(person=person)
+    if status:
+        rows = rows.filter(status=status)
+    cases = list(rows.order_by("-starts_on", "-id")[:LIST_LIMIT])
+    if person is not None:
+        record_event(
+            actor,
+            "supervision.cases_listed",
+            object_type="person",
+            object_id=person.public_id,
+            subject_person_id=person.pk,
+        )
+    return statuses(cases)
+
+
+def cases_of_person(actor: Actor, person: Person) -> list[SupervisionCase]:
+    """A person already read in scope: their cases (for the profile link), no audit."""
+    return list(SupervisionCase.objects.filter(person=person).order_by("-starts_on", "-id"))
+
+
+def caseload(actor: Actor) -> list[CaseStatus]:
+    """The actor's own open cases (supervision.view), most urgent first: contact overdue (most overdue
+    first), then due within 7 days, then the rest by due date."""
+    actor.require(VIEW)
+    if actor.user_id is None:
+        return []  # the system has no caseload (and must not see the unallocated cases as its own)
+    rows = rows_in_scope(
+        actor,
+        SupervisionCase.objects.select_related("person", "office", "officer").filter(
+            Q(officer_id=actor.user_id), status=SupervisionCase.Status.OPEN
+        ),
+        "person",
+    )
+    found = statuses(list(rows[:LIST_LIMIT]))
+    today = clock.today()
+    return sorted(found, key=lambda s: (*rules.urgency_key(s.next_due_on, today), s.case.person.family_name))

@@ -1,0 +1,1 @@
+"""Pure supervision rules: contact standards, next contact due, compliance counts."""

@@ -1,0 +1,1 @@
+"""The only place supervision state changes: cases (with the release subscriber), requirements, appointments."""

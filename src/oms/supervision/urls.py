@@ -1,0 +1,6 @@
+"""Supervision pages."""
+
+from oms.supervision.views import cases
+
+app_name = "supervision"
+urlpatterns = [*cases.urlpatterns]
