@@ -133,8 +133,10 @@ def mount_routers() -> None:
     from oms.assessment.api import router as assessment_router
     from oms.audit.api import router as audit_router
     from oms.custody.api import router as custody_router
+    from oms.diversion.api import router as diversion_router
     from oms.facilities.api import router as facilities_router
     from oms.incidents.api import router as incidents_router
+    from oms.monitoring.api import router as monitoring_router
     from oms.people.api import router as people_router
     from oms.rehabilitation.api import router as rehabilitation_router
     from oms.sentencing.api import release_dates_router
@@ -152,6 +154,8 @@ def mount_routers() -> None:
     api.add_router("/rehabilitation", rehabilitation_router)
     api.add_router("/incidents", incidents_router)
     api.add_router("/supervision", supervision_router)
+    api.add_router("/monitoring", monitoring_router)
+    api.add_router("/diversion", diversion_router)
 
 
 mount_routers()

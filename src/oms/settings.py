@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "oms.rehabilitation",
     "oms.incidents",
     "oms.supervision",
+    "oms.monitoring",
+    "oms.diversion",
     "oms.demo",
     "oms.bench",
 ]

@@ -14,6 +14,8 @@ urlpatterns = [
     path("rehabilitation/", include("oms.rehabilitation.urls")),
     path("incidents/", include("oms.incidents.urls")),
     path("supervision/", include("oms.supervision.urls")),
+    path("monitoring/", include("oms.monitoring.urls")),
+    path("diversion/", include("oms.diversion.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DiversionConfig(AppConfig):
+    name = "oms.diversion"
+    label = "diversion"
+    verbose_name = "Diversion programmes"

@@ -1,0 +1,4 @@
+"""Diversion pages."""
+
+app_name = "diversion"
+urlpatterns: list = []
