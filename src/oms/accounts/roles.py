@@ -84,6 +84,15 @@ _INCIDENTS_SUPERVISION = [
 _SUPERVISION_CASEWORK = ["supervision.view", "supervision.manage_cases", "supervision.record_contacts"]
 _SUPERVISION_OVERSIGHT = [*_SUPERVISION_CASEWORK, "supervision.override_level"]
 
+_DIVERSION_COORDINATION = [
+    "diversion.view",
+    "diversion.refer",
+    "diversion.manage",
+    "diversion.record_progress",
+    "diversion.verify_hours",
+    "diversion.manage_programmes",
+]
+
 SEED_ROLES: dict[str, tuple[str, list[str]]] = {
     "administrator": (
         "Administrator",
@@ -188,6 +197,10 @@ SEED_ROLES: dict[str, tuple[str, list[str]]] = {
             "incidents.report",
             "incidents.emergency_roll",
         ],
+    ),
+    "diversion_coordinator": (
+        "Diversion coordinator",
+        [*_PEOPLE_CASEWORK, "people.create", "people.edit", *_DIVERSION_COORDINATION],
     ),
     "analyst": ("Analyst", ["incidents.view_trends", "facilities.view", "assessment.view_reports"]),
     "partner_agency_user": ("Partner-agency user", ["people.view"]),
