@@ -93,6 +93,13 @@ _DIVERSION_COORDINATION = [
     "diversion.manage_programmes",
 ]
 
+_MONITORING_CENTRE = [
+    "monitoring.view",
+    "monitoring.manage_orders",
+    "monitoring.manage_devices",
+    "monitoring.handle_alerts",
+]
+
 SEED_ROLES: dict[str, tuple[str, list[str]]] = {
     "administrator": (
         "Administrator",
@@ -177,6 +184,7 @@ SEED_ROLES: dict[str, tuple[str, list[str]]] = {
             *_ASSESSMENT_WORK,
             *_REHABILITATION_CASEWORK,
             *_SUPERVISION_CASEWORK,
+            "monitoring.view",
         ],
     ),
     "programme_facilitator": (
@@ -202,6 +210,9 @@ SEED_ROLES: dict[str, tuple[str, list[str]]] = {
         "Diversion coordinator",
         [*_PEOPLE_CASEWORK, "people.create", "people.edit", *_DIVERSION_COORDINATION],
     ),
+    "monitoring_officer": ("Monitoring officer", [*_PEOPLE_READ, *_MONITORING_CENTRE]),
+    # The user behind a device feed's API client token (scoped to monitoring.ingest_fixes).
+    "monitoring_feed": ("Monitoring device feed", ["monitoring.ingest_fixes"]),
     "analyst": ("Analyst", ["incidents.view_trends", "facilities.view", "assessment.view_reports"]),
     "partner_agency_user": ("Partner-agency user", ["people.view"]),
 }
