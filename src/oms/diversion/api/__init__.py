@@ -2,4 +2,7 @@
 
 from ninja import Router
 
+from oms.diversion.api import participations
+
 router = Router(tags=["diversion"])
+router.add_router("", participations.router)
