@@ -1,4 +1,6 @@
 """Diversion pages."""
 
+from oms.diversion.views import participations
+
 app_name = "diversion"
-urlpatterns: list = []
+urlpatterns = [*participations.urlpatterns]

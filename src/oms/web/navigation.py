@@ -88,6 +88,12 @@ SECTIONS = (
         "Your community supervision caseload: who is overdue or due a contact, their level and next due date.",
     ),
     Section(
+        "Diversion",
+        ("diversion:programmes",),
+        "diversion.view",
+        "Diversion programmes: referrals, agreements, participants' progress, fees and compliance reports.",
+    ),
+    Section(
         "Offences",
         ("sentencing:offences",),
         "sentencing.view",
