@@ -2,4 +2,8 @@
 
 from ninja import Router
 
+from oms.monitoring.api import feed, orders
+
 router = Router(tags=["monitoring"])
+router.add_router("", feed.router)
+router.add_router("", orders.router)
