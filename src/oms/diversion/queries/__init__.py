@@ -1,0 +1,1 @@
+"""Reads of diversion records, scoped by the actor."""

@@ -1,0 +1,1 @@
+"""The only place diversion state changes; every change audited."""

@@ -1,0 +1,1 @@
+"""Diversion pages (thin: read in scope, call one service, render)."""
