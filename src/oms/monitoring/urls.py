@@ -1,4 +1,6 @@
 """Monitoring pages."""
 
+from oms.monitoring import views
+
 app_name = "monitoring"
-urlpatterns: list = []
+urlpatterns = [*views.urlpatterns]

@@ -94,6 +94,12 @@ SECTIONS = (
         "Diversion programmes: referrals, agreements, participants' progress, fees and compliance reports.",
     ),
     Section(
+        "Monitoring",
+        ("monitoring:alerts",),
+        "monitoring.view",
+        "Electronic monitoring: the alert queue, monitoring orders with their zones and trail, and devices.",
+    ),
+    Section(
         "Offences",
         ("sentencing:offences",),
         "sentencing.view",
