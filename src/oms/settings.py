@@ -264,6 +264,7 @@ SCHEDULE = {
         "task": "oms.incidents.tasks.sweep_attachment_files",
         "every": timedelta(days=1),
     },
+    "diversion.send_notices": {"task": "oms.diversion.tasks.send_diversion_notices", "every": timedelta(days=1)},
 }
 
 # --- Logging: no personal data in logs (DP-2); request id on each line ---------------------------
