@@ -82,7 +82,8 @@ _INCIDENTS_SUPERVISION = [
 ]
 
 _SUPERVISION_CASEWORK = ["supervision.view", "supervision.manage_cases", "supervision.record_contacts"]
-_SUPERVISION_OVERSIGHT = [*_SUPERVISION_CASEWORK, "supervision.override_level"]
+_SUPERVISION_OFFICER = [*_SUPERVISION_CASEWORK, "supervision.manage_breach"]
+_SUPERVISION_OVERSIGHT = [*_SUPERVISION_OFFICER, "supervision.override_level"]
 
 _DIVERSION_COORDINATION = [
     "diversion.view",
@@ -183,7 +184,7 @@ SEED_ROLES: dict[str, tuple[str, list[str]]] = {
             *_SENTENCING_READ,
             *_ASSESSMENT_WORK,
             *_REHABILITATION_CASEWORK,
-            *_SUPERVISION_CASEWORK,
+            *_SUPERVISION_OFFICER,
             "monitoring.view",
         ],
     ),

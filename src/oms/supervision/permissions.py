@@ -3,4 +3,5 @@ PERMISSIONS = {
     "supervision.manage_cases": "Open and close supervision cases, allocate officer and office, manage requirements",
     "supervision.record_contacts": "Book appointments and record their outcomes",
     "supervision.override_level": "Override the supervision level a case takes from the person's assessment",
+    "supervision.manage_breach": "Issue warnings for failures to comply, start and advance breach proceedings",
 }

@@ -1,6 +1,6 @@
 """Supervision pages."""
 
-from oms.supervision.views import cases
+from oms.supervision.views import breach, cases
 
 app_name = "supervision"
-urlpatterns = [*cases.urlpatterns]
+urlpatterns = [*cases.urlpatterns, *breach.urlpatterns]

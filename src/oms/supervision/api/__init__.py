@@ -2,7 +2,8 @@
 
 from ninja import Router
 
-from oms.supervision.api import cases
+from oms.supervision.api import breach, cases
 
 router = Router(tags=["supervision"])
 router.add_router("", cases.router)
+router.add_router("", breach.router)

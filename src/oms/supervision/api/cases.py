@@ -13,6 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from oms.supervision.models import Appointment, Level, Requirement, SupervisionCase
 from oms.supervision.queries import cases as queries
+from oms.supervision.rules.breach import allowed_next
 from oms.supervision.rules.contact import MAX_REPEAT_WEEKS, REPEATS
 from oms.supervision.services import appointments as appointment_services
 from oms.supervision.services import cases as services
@@ -145,6 +146,45 @@ class SupervisionComplianceOut(Schema):
     not_recorded: int
 
 
+class SupervisionBreachStepOut(Schema):
+    from_state: str | None
+    to_state: str
+    on: dt.date
+    reason: str
+    outcome: str | None
+    recorded_at: dt.datetime
+    recorded_by: str | None
+
+
+class SupervisionBreachOut(Schema):
+    id: str
+    state: str
+    reason: str
+    initiated_on: dt.date
+    resolved_on: dt.date | None
+    outcome: str | None
+    version: int
+    allowed_next: list[str]
+    steps: list[SupervisionBreachStepOut]
+
+
+class SupervisionWarningOut(Schema):
+    id: str
+    issued_on: dt.date
+    reason: str
+    appointment_id: str | None
+    issued_by: str | None
+    in_period: bool
+
+
+class SupervisionBreachSummaryOut(Schema):
+    period_since: dt.date = Field(..., description="the case start, or the day the previous breach was resolved")
+    warnings_in_period: int
+    open_breach_id: str | None
+    advice: str = Field(..., description="none, warning, breach or breach_open")
+    advice_text: str
+
+
 class SupervisionLevelOut(Schema):
     level: str
     source: str = Field(..., description="override, tier, risk or unassessed")
@@ -186,6 +226,9 @@ class SupervisionCaseOut(SupervisionCaseSummaryOut):
     appointments: list[SupervisionAppointmentOut]
     entries: list[SupervisionEntryOut]
     compliance: SupervisionComplianceOut
+    breach_summary: SupervisionBreachSummaryOut
+    warnings: list[SupervisionWarningOut]
+    breaches: list[SupervisionBreachOut]
 
 
 # --- shaping -------------------------------------------------------------------------------------
@@ -218,9 +261,53 @@ def _summary(status: queries.CaseStatus) -> dict:
     }
 
 
-def case_out(detail: queries.CaseDetail) -> dict:
-    case, status, compliance = detail.case, detail.status, detail.compliance
+def _breach(b) -> dict:
     return {
+        "id": str(b.public_id),
+        "state": b.state,
+        "reason": b.reason,
+        "initiated_on": b.initiated_on,
+        "resolved_on": b.resolved_on,
+        "outcome": b.outcome or None,
+        "version": b.version,
+        "allowed_next": sorted(allowed_next(b.state)),
+        "steps": [
+            {
+                "from_state": s.from_state or None,
+                "to_state": s.to_state,
+                "on": s.on,
+                "reason": s.reason,
+                "outcome": s.outcome or None,
+                "recorded_at": s.recorded_at,
+                "recorded_by": _user(s.recorded_by) if s.recorded_by_id else None,
+            }
+            for s in b.steps.all()
+        ],
+    }
+
+
+def case_out(detail: queries.CaseDetail) -> dict:
+    case, status, compliance, summary = detail.case, detail.status, detail.compliance, detail.breach
+    return {
+        "breach_summary": {
+            "period_since": summary.since,
+            "warnings_in_period": summary.warnings,
+            "open_breach_id": str(summary.open_breach.public_id) if summary.open_breach else None,
+            "advice": summary.advice.action,
+            "advice_text": summary.advice.text,
+        },
+        "warnings": [
+            {
+                "id": str(w.public_id),
+                "issued_on": w.issued_on,
+                "reason": w.reason,
+                "appointment_id": str(w.appointment.public_id) if w.appointment_id else None,
+                "issued_by": _user(w.issued_by) if w.issued_by_id else None,
+                "in_period": w.issued_on >= summary.since,
+            }
+            for w in summary.all_warnings
+        ],
+        "breaches": [_breach(b) for b in summary.breaches],
         **_summary(status),
         "closed_on": case.closed_on,
         "closed_reason": case.closed_reason,

@@ -176,23 +176,28 @@ class CaseDetail:
     requirements: list[Requirement]
     appointments: list[Appointment]
     entries: list[CaseEntry]
-    compliance: rules.Compliance
+    compliance: rules.Compliance  # since the previous resolved breach (breach.since)
+    breach: object  # queries.breach.BreachSummary: the period, warnings, breaches and advice
 
 
 def detail_of(case: SupervisionCase) -> CaseDetail:
     """The case read fresh with everything the case page and the API show (no check, no audit)."""
+    from oms.supervision.queries.breach import summary_of  # it reads compliance_of from here
+
     case = (
         SupervisionCase.objects.select_related("person", "office", "officer", "level_overridden_by")
         .prefetch_related("appointments__recorded_by", "requirements", "entries__recorded_by")
         .get(pk=case.pk)
     )
+    summary = summary_of(case)
     return CaseDetail(
         case=case,
         status=statuses([case])[0],
         requirements=list(case.requirements.all()),
         appointments=list(case.appointments.all()),
         entries=list(case.entries.all()),
-        compliance=compliance_of(case),
+        compliance=summary.compliance,
+        breach=summary,
     )
 
 

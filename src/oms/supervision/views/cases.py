@@ -102,6 +102,7 @@ def case(request, case_id):
             "can_manage": actor.has(MANAGE),
             "can_record": actor.has(RECORD),
             "can_override": actor.has(OVERRIDE),
+            "can_breach": actor.has("supervision.manage_breach"),
             "now": clock.now(),
         },
     )
