@@ -1,0 +1,24 @@
+"""Monitoring background jobs (to be listed in ``settings.SCHEDULE``: silent devices every few minutes,
+the fix purge daily). Thin: each runs one service as the system in its own transaction."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django_tasks import task
+
+from oms.core.actor import Actor
+from oms.monitoring.services import fixes
+
+
+@task()
+def check_silent_devices() -> int:
+    """Open a no-fix alert for each order whose devices have gone quiet for longer than the gap."""
+    with transaction.atomic():
+        return fixes.check_silent_devices(Actor.system(name="monitoring"))
+
+
+@task()
+def purge_fixes() -> int:
+    """Delete fixes older than the retention period (OMS_MONITORING["FIX_RETENTION_DAYS"])."""
+    with transaction.atomic():
+        return fixes.purge_fixes(Actor.system(name="monitoring"))
