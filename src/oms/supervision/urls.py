@@ -1,6 +1,6 @@
 """Supervision pages."""
 
-from oms.supervision.views import breach, cases
+from oms.supervision.views import breach, cases, sanctions
 
 app_name = "supervision"
-urlpatterns = [*cases.urlpatterns, *breach.urlpatterns]
+urlpatterns = [*cases.urlpatterns, *breach.urlpatterns, *sanctions.urlpatterns]

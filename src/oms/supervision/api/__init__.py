@@ -2,8 +2,9 @@
 
 from ninja import Router
 
-from oms.supervision.api import breach, cases
+from oms.supervision.api import breach, cases, sanctions
 
 router = Router(tags=["supervision"])
 router.add_router("", cases.router)
 router.add_router("", breach.router)
+router.add_router("", sanctions.router)

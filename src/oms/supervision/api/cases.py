@@ -185,6 +185,24 @@ class SupervisionBreachSummaryOut(Schema):
     advice_text: str
 
 
+class SupervisionViolationOut(Schema):
+    id: str
+    source: str
+    severity: str
+    occurred_on: dt.date
+    description: str
+    appointment_id: str | None
+    level: str = Field(..., description="the supervision level the matrix is read at")
+    allowed_responses: list[str]
+    awaiting_response: bool
+    response: str | None
+    response_reason: str
+    override_reason: str
+    responded_by: str | None
+    responded_at: dt.datetime | None
+    recorded_by: str | None
+
+
 class SupervisionLevelOut(Schema):
     level: str
     source: str = Field(..., description="override, tier, risk or unassessed")
@@ -229,6 +247,7 @@ class SupervisionCaseOut(SupervisionCaseSummaryOut):
     breach_summary: SupervisionBreachSummaryOut
     warnings: list[SupervisionWarningOut]
     breaches: list[SupervisionBreachOut]
+    violations: list[SupervisionViolationOut]
 
 
 # --- shaping -------------------------------------------------------------------------------------
@@ -286,6 +305,27 @@ def _breach(b) -> dict:
     }
 
 
+def _violation(view) -> dict:
+    v = view.violation
+    return {
+        "id": str(v.public_id),
+        "source": v.source,
+        "severity": v.severity,
+        "occurred_on": v.occurred_on,
+        "description": v.description,
+        "appointment_id": str(v.appointment.public_id) if v.appointment_id else None,
+        "level": v.level_at_record,
+        "allowed_responses": list(view.allowed),
+        "awaiting_response": v.awaiting_response,
+        "response": v.response or None,
+        "response_reason": v.response_reason,
+        "override_reason": v.override_reason,
+        "responded_by": _user(v.responded_by) if v.responded_by_id else None,
+        "responded_at": v.responded_at,
+        "recorded_by": _user(v.recorded_by) if v.recorded_by_id else None,
+    }
+
+
 def case_out(detail: queries.CaseDetail) -> dict:
     case, status, compliance, summary = detail.case, detail.status, detail.compliance, detail.breach
     return {
@@ -308,6 +348,7 @@ def case_out(detail: queries.CaseDetail) -> dict:
             for w in summary.all_warnings
         ],
         "breaches": [_breach(b) for b in summary.breaches],
+        "violations": [_violation(v) for v in detail.violations],
         **_summary(status),
         "closed_on": case.closed_on,
         "closed_reason": case.closed_reason,

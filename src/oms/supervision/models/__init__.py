@@ -1,5 +1,6 @@
 from oms.supervision.models.breach import Breach, BreachStep, ComplianceWarning
 from oms.supervision.models.cases import Appointment, CaseEntry, Level, Requirement, SupervisionCase
+from oms.supervision.models.sanctions import SanctionBand, Severity, Violation
 
 __all__ = [
     "Appointment",
@@ -9,5 +10,8 @@ __all__ = [
     "ComplianceWarning",
     "Level",
     "Requirement",
+    "SanctionBand",
+    "Severity",
     "SupervisionCase",
+    "Violation",
 ]

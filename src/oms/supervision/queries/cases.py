@@ -178,11 +178,13 @@ class CaseDetail:
     entries: list[CaseEntry]
     compliance: rules.Compliance  # since the previous resolved breach (breach.since)
     breach: object  # queries.breach.BreachSummary: the period, warnings, breaches and advice
+    violations: list  # queries.sanctions.ViolationView: each violation with the responses allowed
 
 
 def detail_of(case: SupervisionCase) -> CaseDetail:
     """The case read fresh with everything the case page and the API show (no check, no audit)."""
     from oms.supervision.queries.breach import summary_of  # it reads compliance_of from here
+    from oms.supervision.queries.sanctions import violations_of
 
     case = (
         SupervisionCase.objects.select_related("person", "office", "officer", "level_overridden_by")
@@ -198,6 +200,7 @@ def detail_of(case: SupervisionCase) -> CaseDetail:
         entries=list(case.entries.all()),
         compliance=summary.compliance,
         breach=summary,
+        violations=violations_of(case),
     )
 
 
