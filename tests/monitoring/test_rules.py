@@ -11,10 +11,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from oms.monitoring.rules import curfew, zones
-from oms.monitoring.rules.episodes import transitions
+from oms.monitoring.rules.episodes import changes, transitions
 from oms.monitoring.rules.evaluation import (
     CompiledOrder,
     FixBatch,
+    Series,
     Settings,
     State,
     TimetableRule,
@@ -216,8 +217,8 @@ def fix(at: dt.datetime, lon, lat, accuracy=10, battery=90, tampered=False):
 
 
 def states_for(order, rows, kind, previous=None):
-    states = evaluate(order, FixBatch.of(rows), SETTINGS, previous_fix_s=previous)
-    return [(s.at, s.breached) for s in states if s.key[1] == kind]
+    series = evaluate(order, FixBatch.of(rows), SETTINGS, previous_fix_s=previous)
+    return [(s.at, s.breached) for one in series if one.key[1] == kind for s in one.states()]
 
 
 def test_exclusion_and_inclusion_zones():
@@ -300,3 +301,15 @@ def test_episodes_alternate_and_never_storm(stream):
     out = transitions([], [State(K, i, b) for i, b in enumerate(stream)])
     assert [t.action for t in out] == ["open", "close"] * (len(out) // 2) + ["open"] * (len(out) % 2)
     assert len([t for t in out if t.action == "open"]) <= max(1, stream.count(True))
+
+
+@given(st.lists(st.sampled_from([True, False, None]), max_size=60), st.booleans())
+def test_vectorised_episodes_agree_with_the_sequential_rule(stream, already_open):
+    open_keys = [K] if already_open else []
+    series = Series(
+        K,
+        np.arange(len(stream), dtype=np.int64),
+        np.array([bool(b) for b in stream], dtype=bool),
+        np.array([b is not None for b in stream], dtype=bool),
+    )
+    assert changes(open_keys, [series]) == transitions(open_keys, series.states())

@@ -1,4 +1,4 @@
-"""Evaluate a batch of fixes against one order's conditions: a list of condition states per fix.
+"""Evaluate a batch of fixes against one order's conditions: each rule's state at each fix, as arrays.
 
 A state is (key, instant, breached): ``breached`` True opens or keeps an alert episode, False closes it,
 None says nothing (the fix cannot decide: too inaccurate for a zone, or the battery between the low and
@@ -20,7 +20,7 @@ Zone decisions ignore fixes whose accuracy radius exceeds ``max_accuracy_m``.
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -107,56 +107,59 @@ class State:
     breached: bool | None
 
 
-@dataclass
-class Evaluation:
-    states: list[State] = field(default_factory=list)
+@dataclass(frozen=True)
+class Series:
+    """One rule's states over the batch, as arrays (time order): ``breached`` where ``known``."""
+
+    key: tuple  # (condition key or None, kind)
+    at: np.ndarray  # int64 epoch seconds
+    breached: np.ndarray  # bool
+    known: np.ndarray  # bool
+
+    def states(self) -> list[State]:
+        return [
+            State(self.key, int(t), bool(b) if k else None)
+            for t, b, k in zip(self.at, self.breached, self.known, strict=True)
+        ]
 
 
-def _states(key: tuple, times: np.ndarray, breached: np.ndarray, known: np.ndarray | None = None) -> list[State]:
-    if known is None:
-        return [State(key, int(t), bool(b)) for t, b in zip(times, breached, strict=True)]
-    return [State(key, int(t), bool(b) if k else None) for t, b, k in zip(times, breached, known, strict=True)]
-
-
-def evaluate(order: CompiledOrder, fixes: FixBatch, settings: Settings, *, previous_fix_s: int | None) -> list[State]:
-    """Every condition state the batch implies, ordered by time (then by rule). ``previous_fix_s`` is the
-    time of the order's latest fix before this batch (None if none), for the no-fix gap."""
+def evaluate(order: CompiledOrder, fixes: FixBatch, settings: Settings, *, previous_fix_s: int | None) -> list[Series]:
+    """Every rule's states over the batch. ``previous_fix_s`` is the time of the order's latest fix before
+    this batch (None if none), for the no-fix gap."""
     fixes = fixes.sorted()
     t = fixes.epoch_s
     if t.size == 0:
         return []
-    states: list[State] = []
+    everywhere = np.ones(t.shape, dtype=bool)
+    series: list[Series] = []
     accurate = fixes.accuracy_m <= settings.max_accuracy_m
     for rule in order.zones:
         inside = rule.shape.contains(fixes.lon, fixes.lat)
         breached = inside if rule.kind == EXCLUSION_ENTERED else ~inside
-        states += _states((rule.key, rule.kind), t, breached, accurate)
+        series.append(Series((rule.key, rule.kind), t, breached, accurate))
     for rule in order.timetables:
         in_force = in_force_many(rule.windows, t, order.time_zone)
         inside = rule.shape.contains(fixes.lon, fixes.lat)
-        breached = in_force & ~inside
         # Outside the windows the state is known (cleared) whatever the accuracy.
-        states += _states((rule.key, rule.kind), t, breached, accurate | ~in_force)
-    states += _states((None, STRAP_TAMPER), t, fixes.tampered)
+        series.append(Series((rule.key, rule.kind), t, in_force & ~inside, accurate | ~in_force))
+    series.append(Series((None, STRAP_TAMPER), t, fixes.tampered, everywhere))
     low = fixes.battery_pct < settings.low_battery_pct
     recovered = fixes.battery_pct >= settings.low_battery_pct + settings.battery_recovery_pct
-    states += _states((None, LOW_BATTERY), t, low, low | recovered)
-    states += gap_states(t, settings.max_gap_s, previous_fix_s)
-    states.sort(key=lambda s: s.at)  # stable: rules keep their order within one instant
-    return states
+    series.append(Series((None, LOW_BATTERY), t, low, low | recovered))
+    series.append(gap_series(t, settings.max_gap_s, previous_fix_s))
+    return series
 
 
-def gap_states(times: np.ndarray, max_gap_s: int, previous_fix_s: int | None) -> list[State]:
-    """A gap longer than ``max_gap_s`` before a fix: breached at (previous + max_gap), cleared at the fix."""
-    key = (None, NO_FIX)
-    states: list[State] = []
-    before = previous_fix_s
-    for t in (int(x) for x in times):
-        if before is not None and t - before > max_gap_s:
-            states.append(State(key, before + max_gap_s, True))
-        states.append(State(key, t, False))
-        before = t if before is None else max(before, t)
-    return states
+def gap_series(times: np.ndarray, max_gap_s: int, previous_fix_s: int | None) -> Series:
+    """A gap longer than ``max_gap_s`` before a fix: breached at (previous + max_gap), cleared at each fix.
+    ``times`` are sorted."""
+    times = np.asarray(times, dtype=np.int64)
+    before = np.concatenate(([previous_fix_s if previous_fix_s is not None else times[0]], times[:-1]))
+    gaps = times - before > max_gap_s
+    at = np.concatenate((before[gaps] + max_gap_s, times))
+    breached = np.concatenate((np.ones(int(gaps.sum()), dtype=bool), np.zeros(times.size, dtype=bool)))
+    order = np.argsort(at, kind="stable")
+    return Series((None, NO_FIX), at[order], breached[order], np.ones(at.size, dtype=bool))
 
 
 def silent(last_fix_s: int | None, since_s: int, now_s: int, max_gap_s: int) -> int | None:

@@ -23,7 +23,7 @@ from oms.core import clock
 from oms.core.actor import Actor
 from oms.monitoring.models import Condition, Device, DeviceAssignment, Fix, MonitoringOrder
 from oms.monitoring.rules.curfew import parse_timetable
-from oms.monitoring.rules.episodes import transitions
+from oms.monitoring.rules.episodes import changes, transitions
 from oms.monitoring.rules.evaluation import (
     ATTENDANCE_MISSED,
     CURFEW_BREACHED,
@@ -251,9 +251,8 @@ def _evaluate_lineage(actor: Actor, lineage, fixes: list[Fix], previous_at: dt.d
         ]
     )
     previous_s = int(previous_at.timestamp()) if previous_at is not None else None
-    states = evaluate(compiled(order), batch, evaluation_settings(), previous_fix_s=previous_s)
-    changes = transitions(open_keys(order), states)
-    return apply_transitions(actor, order, changes)
+    series = evaluate(compiled(order), batch, evaluation_settings(), previous_fix_s=previous_s)
+    return apply_transitions(actor, order, changes(open_keys(order), series))
 
 
 def check_silent_devices(actor: Actor) -> int:
@@ -280,8 +279,8 @@ def check_silent_devices(actor: Actor) -> int:
         order = MonitoringOrder.objects.filter(lineage=lineage, status=MonitoringOrder.Status.ACTIVE).first()
         if order is None:
             continue
-        changes = transitions(open_keys(order), [State((None, NO_FIX), began, True)])
-        opened += apply_transitions(actor, order, changes)[0]
+        decided = transitions(open_keys(order), [State((None, NO_FIX), began, True)])
+        opened += apply_transitions(actor, order, decided)[0]
     return opened
 
 
