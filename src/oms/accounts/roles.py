@@ -82,7 +82,7 @@ _INCIDENTS_SUPERVISION = [
 ]
 
 _SUPERVISION_CASEWORK = ["supervision.view", "supervision.manage_cases", "supervision.record_contacts"]
-_SUPERVISION_OFFICER = [*_SUPERVISION_CASEWORK, "supervision.manage_breach"]
+_SUPERVISION_OFFICER = [*_SUPERVISION_CASEWORK, "supervision.manage_breach", "supervision.manage_testing"]
 _SUPERVISION_OVERSIGHT = [*_SUPERVISION_OFFICER, "supervision.override_level", "supervision.manage_sanctions"]
 
 _DIVERSION_COORDINATION = [

@@ -5,4 +5,5 @@ PERMISSIONS = {
     "supervision.override_level": "Override the supervision level a case takes from the person's assessment",
     "supervision.manage_breach": "Issue warnings for failures to comply, start and advance breach proceedings",
     "supervision.manage_sanctions": "Change the graduated sanctions matrix (responses allowed by severity and level)",
+    "supervision.manage_testing": "Run the random drug test selection, order tests and record their results",
 }

@@ -1,6 +1,6 @@
 """Supervision pages."""
 
-from oms.supervision.views import breach, cases, sanctions
+from oms.supervision.views import breach, cases, sanctions, testing
 
 app_name = "supervision"
-urlpatterns = [*cases.urlpatterns, *breach.urlpatterns, *sanctions.urlpatterns]
+urlpatterns = [*cases.urlpatterns, *breach.urlpatterns, *sanctions.urlpatterns, *testing.urlpatterns]

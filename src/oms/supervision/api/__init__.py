@@ -2,9 +2,10 @@
 
 from ninja import Router
 
-from oms.supervision.api import breach, cases, sanctions
+from oms.supervision.api import breach, cases, sanctions, testing
 
 router = Router(tags=["supervision"])
 router.add_router("", cases.router)
 router.add_router("", breach.router)
 router.add_router("", sanctions.router)
+router.add_router("", testing.router)

@@ -203,6 +203,19 @@ class SupervisionViolationOut(Schema):
     recorded_by: str | None
 
 
+class SupervisionDrugTestOut(Schema):
+    id: str
+    case_id: str
+    reason: str
+    due_on: dt.date
+    result: str
+    substances: list[str]
+    notes: str
+    violation_id: str | None
+    recorded_by: str | None
+    recorded_at: dt.datetime | None
+
+
 class SupervisionLevelOut(Schema):
     level: str
     source: str = Field(..., description="override, tier, risk or unassessed")
@@ -248,6 +261,7 @@ class SupervisionCaseOut(SupervisionCaseSummaryOut):
     warnings: list[SupervisionWarningOut]
     breaches: list[SupervisionBreachOut]
     violations: list[SupervisionViolationOut]
+    drug_tests: list[SupervisionDrugTestOut]
 
 
 # --- shaping -------------------------------------------------------------------------------------
@@ -326,6 +340,21 @@ def _violation(view) -> dict:
     }
 
 
+def drug_test_out(t) -> dict:
+    return {
+        "id": str(t.public_id),
+        "case_id": str(t.case.public_id),
+        "reason": t.reason,
+        "due_on": t.due_on,
+        "result": t.result,
+        "substances": list(t.substances or []),
+        "notes": t.notes,
+        "violation_id": str(t.violation.public_id) if t.violation_id else None,
+        "recorded_by": _user(t.recorded_by) if t.recorded_by_id else None,
+        "recorded_at": t.recorded_at,
+    }
+
+
 def case_out(detail: queries.CaseDetail) -> dict:
     case, status, compliance, summary = detail.case, detail.status, detail.compliance, detail.breach
     return {
@@ -349,6 +378,7 @@ def case_out(detail: queries.CaseDetail) -> dict:
         ],
         "breaches": [_breach(b) for b in summary.breaches],
         "violations": [_violation(v) for v in detail.violations],
+        "drug_tests": [drug_test_out(t) for t in detail.drug_tests],
         **_summary(status),
         "closed_on": case.closed_on,
         "closed_reason": case.closed_reason,

@@ -1,6 +1,7 @@
 from oms.supervision.models.breach import Breach, BreachStep, ComplianceWarning
 from oms.supervision.models.cases import Appointment, CaseEntry, Level, Requirement, SupervisionCase
 from oms.supervision.models.sanctions import SanctionBand, Severity, Violation
+from oms.supervision.models.testing import DrugTest, TestSelection
 
 __all__ = [
     "Appointment",
@@ -8,10 +9,12 @@ __all__ = [
     "BreachStep",
     "CaseEntry",
     "ComplianceWarning",
+    "DrugTest",
     "Level",
     "Requirement",
     "SanctionBand",
     "Severity",
     "SupervisionCase",
+    "TestSelection",
     "Violation",
 ]

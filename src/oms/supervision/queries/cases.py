@@ -179,6 +179,7 @@ class CaseDetail:
     compliance: rules.Compliance  # since the previous resolved breach (breach.since)
     breach: object  # queries.breach.BreachSummary: the period, warnings, breaches and advice
     violations: list  # queries.sanctions.ViolationView: each violation with the responses allowed
+    drug_tests: list  # DrugTest, newest first
 
 
 def detail_of(case: SupervisionCase) -> CaseDetail:
@@ -201,6 +202,7 @@ def detail_of(case: SupervisionCase) -> CaseDetail:
         compliance=summary.compliance,
         breach=summary,
         violations=violations_of(case),
+        drug_tests=list(case.drug_tests.select_related("recorded_by", "violation")),
     )
 
 

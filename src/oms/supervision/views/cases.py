@@ -103,6 +103,8 @@ def case(request, case_id):
             "can_record": actor.has(RECORD),
             "can_override": actor.has(OVERRIDE),
             "can_breach": actor.has("supervision.manage_breach"),
+            "can_test": actor.has("supervision.manage_testing"),
+            "today": clock.today(),
             "now": clock.now(),
         },
     )
