@@ -265,6 +265,12 @@ SCHEDULE = {
         "every": timedelta(days=1),
     },
     "diversion.send_notices": {"task": "oms.diversion.tasks.send_diversion_notices", "every": timedelta(days=1)},
+    # A device that stops reporting is an alert in its own right: checked every five minutes.
+    "monitoring.check_silent_devices": {
+        "task": "oms.monitoring.tasks.check_silent_devices",
+        "every": timedelta(minutes=5),
+    },
+    "monitoring.purge_fixes": {"task": "oms.monitoring.tasks.purge_fixes", "every": timedelta(days=1)},
 }
 
 # --- Logging: no personal data in logs (DP-2); request id on each line ---------------------------
