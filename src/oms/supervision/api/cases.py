@@ -246,6 +246,9 @@ class SupervisionCaseSummaryOut(Schema):
     next_contact_due_on: dt.date
     days_overdue: int
     version: int
+    open_breach_state: str | None = Field(None, description="caseload only: the state of an open breach")
+    violations_awaiting: int = Field(0, description="caseload only: violations awaiting a response")
+    tests_due: int = Field(0, description="caseload only: drug tests due today or earlier without a result")
 
 
 class SupervisionCaseOut(SupervisionCaseSummaryOut):
@@ -291,6 +294,9 @@ def _summary(status: queries.CaseStatus) -> dict:
         "next_contact_due_on": status.next_due_on,
         "days_overdue": status.urgency.days if status.urgency.rank == 0 else 0,
         "version": case.version,
+        "open_breach_state": status.open_breach_state or None,
+        "violations_awaiting": status.violations_awaiting,
+        "tests_due": status.tests_due,
     }
 
 

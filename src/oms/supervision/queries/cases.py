@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from oms.assessment.models import Assessment
@@ -22,7 +22,7 @@ from oms.core import clock
 from oms.core.actor import Actor
 from oms.people.models import Person
 from oms.people.queries.records import find_person, one_in_scope, rows_in_scope
-from oms.supervision.models import Appointment, CaseEntry, Requirement, SupervisionCase
+from oms.supervision.models import Appointment, Breach, CaseEntry, DrugTest, Requirement, SupervisionCase, Violation
 from oms.supervision.rules import contact as rules
 
 VIEW = "supervision.view"
@@ -115,6 +115,10 @@ class CaseStatus:
     last_attended_on: dt.date | None
     next_due_on: dt.date
     urgency: rules.Urgency
+    # Filled by the caseload only: what else needs the officer's attention.
+    open_breach_state: str = ""
+    violations_awaiting: int = 0
+    tests_due: int = 0
 
     @property
     def level_label(self) -> str:
@@ -263,4 +267,44 @@ def caseload(actor: Actor) -> list[CaseStatus]:
     )
     found = statuses(list(rows[:LIST_LIMIT]))
     today = clock.today()
-    return sorted(found, key=lambda s: (*rules.urgency_key(s.next_due_on, today), s.case.person.family_name))
+    _attention(found, today)
+    return sorted(
+        found,
+        key=lambda s: (
+            *rules.caseload_key(
+                s.next_due_on,
+                today,
+                tests_due=s.tests_due,
+                violations_awaiting=s.violations_awaiting,
+                breach_open=bool(s.open_breach_state),
+            ),
+            s.case.person.family_name,
+        ),
+    )
+
+
+def _attention(found: list[CaseStatus], today: dt.date) -> None:
+    """Open breaches, violations awaiting a response and tests due (today or missed) of the cases, in
+    three queries."""
+    ids = [s.case.pk for s in found]
+    breaches = dict(
+        Breach.objects.filter(case__in=ids, state__in=("initiated", "summons", "warrant")).values_list(
+            "case_id", "state"
+        )
+    )
+    awaiting = dict(
+        Violation.objects.filter(case__in=ids, response="")
+        .values("case_id")
+        .annotate(n=Count("id"))
+        .values_list("case_id", "n")
+    )
+    tests = dict(
+        DrugTest.objects.filter(case__in=ids, result="pending", due_on__lte=today)
+        .values("case_id")
+        .annotate(n=Count("id"))
+        .values_list("case_id", "n")
+    )
+    for status in found:
+        status.open_breach_state = breaches.get(status.case.pk, "")
+        status.violations_awaiting = awaiting.get(status.case.pk, 0)
+        status.tests_due = tests.get(status.case.pk, 0)

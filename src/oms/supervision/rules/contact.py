@@ -103,6 +103,20 @@ def urgency_key(due_on: dt.date, today: dt.date) -> tuple[int, int]:
     return (u.rank, -u.days if u.rank == 0 else u.days)
 
 
+def caseload_key(
+    due_on: dt.date, today: dt.date, *, tests_due: int = 0, violations_awaiting: int = 0, breach_open: bool = False
+) -> tuple[int, int, int]:
+    """Sort key of the caseload: a case needing action today (contact overdue, a drug test due, a
+    violation awaiting a response) first, then contact due soon or an open breach to follow, then the
+    rest; within a group the contact order (most overdue, then soonest due)."""
+    rank, days = urgency_key(due_on, today)
+    if tests_due or violations_awaiting:
+        rank = 0
+    elif breach_open:
+        rank = min(rank, 1)
+    return (rank, 0 if (tests_due or violations_awaiting) else 1, days)
+
+
 @dataclass(frozen=True)
 class Contact:
     on: dt.date
