@@ -46,7 +46,9 @@ def role_tokens(transactional_db):
 
 @pytest.fixture
 def api_schema(live_server, role_tokens):
-    return schemathesis.openapi.from_url(f"{live_server.url}/api/v1/openapi.json")
+    # The schema of every router is built on the first request; one CI run on the loaded two-core machine took
+    # more than schemathesis's default 10 s read timeout for it, so allow longer.
+    return schemathesis.openapi.from_url(f"{live_server.url}/api/v1/openapi.json", timeout=120)
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")
