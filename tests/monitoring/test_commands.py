@@ -24,22 +24,30 @@ def test_simulator_feeds_the_ingest_and_fits_devices(mona_actor, person):
     order_services.make_order(
         mona_actor, person_id=person.public_id, starts_on=dt.date(2026, 6, 1), conditions=[exclusion()]
     )
-    first = run("monitoring_simulate", "--devices", "3", "--rate", "2", "--seconds", "2", "--fit")
+    first = run("monitoring", "simulate", "--devices", "3", "--rate", "6", "--seconds", "2", "--fit")
     assert "3 devices (1 newly fitted): 12 fixes accepted, 0 duplicates, 0 rejected" in first
     assert Device.objects.filter(serial__startswith="SIM-", status="assigned").count() == 1
     assert Fix.objects.exclude(lineage=None).count() == 4  # the fitted device's fixes are evaluated
-    again = run("monitoring_simulate", "--devices", "3", "--rate", "2", "--seconds", "2")
+    again = run("monitoring", "simulate", "--devices", "3", "--rate", "6", "--seconds", "2")
     assert "0 fixes accepted, 12 duplicates" in again
-    backfill = run("monitoring_simulate", "--devices", "3", "--rate", "0.1", "--seconds", "60", "--backfill")
+    backfill = run("monitoring", "simulate", "--devices", "3", "--rate", "0.3", "--seconds", "60", "--backfill")
     assert "18 fixes accepted" in backfill
+
+
+def test_the_issue_s_example_rate_is_fixes_per_second_across_the_fleet(db):
+    # `oms monitoring simulate --devices 1000 --rate 1000`: each device once a second (here 2 seconds backfilled).
+    out = run("monitoring", "simulate", "--devices", "1000", "--rate", "1000", "--seconds", "2", "--backfill")
+    assert "1000 devices (0 newly fitted): 2000 fixes accepted, 0 duplicates, 0 rejected" in out
 
 
 def test_simulator_refuses_silly_arguments(db):
     with pytest.raises(CommandError):
-        run("monitoring_simulate", "--rate", "0")
+        run("monitoring", "simulate", "--rate", "0")
+    with pytest.raises(CommandError, match="at most 10 fixes a second per device"):
+        run("monitoring", "simulate", "--devices", "2", "--rate", "21")
 
 
 def test_purge_command(db):
-    assert run("monitoring_purge_fixes", "--days", "30") == "Deleted 0 fixes.\n"
+    assert run("monitoring", "purge-fixes", "--days", "30") == "Deleted 0 fixes.\n"
     with pytest.raises(CommandError):
-        run("monitoring_purge_fixes", "--days", "0")
+        run("monitoring", "purge-fixes", "--days", "0")

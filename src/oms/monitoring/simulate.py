@@ -1,6 +1,6 @@
 """Synthetic device fixes for demonstrations and measurement: devices walking at random around a centre.
 
-Used by ``oms monitoring_simulate``. Everything here is invented: serials ``SIM-0001``..., positions a
+Used by ``oms monitoring simulate``. Everything here is invented: serials ``SIM-0001``..., positions a
 random walk of a few metres a step from the centre, a battery draining slowly, the strap intact.
 """
 
@@ -81,7 +81,7 @@ def simulate(
     rng = random.Random(seed)
     walkers = [Walker(s, centre[0] + rng.uniform(-0.01, 0.01), centre[1] + rng.uniform(-0.01, 0.01)) for s in serials]
     interval = 1.0 / rate
-    steps = max(1, int(seconds * rate))
+    steps = max(1, int(seconds * rate + 1e-9))  # 60 s at 0.3/3 a second is 6 steps, not 5.999...; float noise
     now = clock.now().replace(microsecond=0)
     start = now - dt.timedelta(seconds=seconds) if backfill else now
     started = time.monotonic()

@@ -10,7 +10,7 @@ from oms.core.errors import RuleViolation
 from oms.monitoring.rules.evaluation import Settings
 
 DEFAULTS = {
-    "FIX_RETENTION_DAYS": 90,  # fixes older than this are purged (purge_fixes / oms monitoring_purge_fixes)
+    "FIX_RETENTION_DAYS": 90,  # fixes older than this are purged (purge_fixes / oms monitoring purge-fixes)
     "MAX_GAP_MINUTES": 15,  # longer without a fix opens a no-fix alert
     "LOW_BATTERY_PCT": 20,
     "BATTERY_RECOVERY_PCT": 5,
