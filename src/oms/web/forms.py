@@ -72,6 +72,53 @@ class DateInputField(forms.MultiValueField):
         return value
 
 
+# Field builders for GOV.UK pages: each names its error messages from the label, so every app's forms say
+# "Enter the ..." / "Select the ..." the same way. Field names match the services' arguments.
+DATE_HINT = "For example, 27 3 2026"
+
+
+def text_field(label: str, *, max_length: int, required: str = "", help_text: str = "", rows: int = 0):
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=bool(required),
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput,
+        error_messages={
+            "required": required or f"Enter the {label.lower()}",
+            "max_length": f"{label} must be {max_length:,} characters or fewer",
+        },
+    )
+
+
+def date_field(label: str, *, required: str = "", help_text: str = DATE_HINT) -> DateInputField:
+    field = DateInputField(label=label, required=False, help_text=help_text)
+    if required:
+        field.required = True
+        field.error_messages["required"] = required
+    return field
+
+
+def choice_field(label: str, choices, *, required: str = "", radios: bool = False):
+    return forms.ChoiceField(
+        label=label,
+        choices=list(choices),
+        required=bool(required),
+        widget=forms.RadioSelect if radios else forms.Select,
+        error_messages={
+            "required": required or f"Select the {label.lower()}",
+            "invalid_choice": f"Select the {label.lower()}",
+        },
+    )
+
+
+class VersionField(forms.IntegerField):
+    """The version of the record the form was read at (hidden), for the services' optimistic check."""
+
+    def __init__(self):
+        super().__init__(widget=forms.HiddenInput, min_value=1, max_value=2_000_000_000)
+
+
 def posted(request, *, files: bool = False):
     """The submitted data on a POST, even an empty one (an empty submit must show its errors), else None;
     with ``files``, the pair (data, files)."""

@@ -9,9 +9,9 @@ import re
 from django import forms
 
 from oms.diversion.models import ClassAttendance, LedgerEntry, Referral, Requirement
-from oms.web.forms import DateInputField
+from oms.web.forms import VersionField
+from oms.web.forms import date_field as date
 
-DATE_HINT = "For example, 27 3 2026"
 MONEY = re.compile(r"^\d{1,10}(\.\d{1,2})?$")
 
 
@@ -24,14 +24,6 @@ def text(label: str, *, max_length: int, required: str = "", help_text: str = ""
         widget=forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput,
         error_messages={"required": required or f"Enter the {label.lower()}"},
     )
-
-
-def date(label: str, *, required: str = "", help_text: str = DATE_HINT) -> DateInputField:
-    field = DateInputField(label=label, required=False, help_text=help_text)
-    if required:
-        field.required = True
-        field.error_messages["required"] = required
-    return field
 
 
 def choice(label: str, choices, *, required: str = "", radios: bool = True):
@@ -75,11 +67,6 @@ class MoneyField(forms.CharField):
             raise forms.ValidationError(f"Enter the {self.label.lower()} as an amount, like 45.50")
         units, _, cents = value.partition(".")
         return int(units) * 100 + int((cents + "00")[:2])
-
-
-class VersionField(forms.IntegerField):
-    def __init__(self):
-        super().__init__(widget=forms.HiddenInput, min_value=1, max_value=2_000_000_000)
 
 
 class ReferralForm(forms.Form):

@@ -7,50 +7,10 @@ from django import forms
 
 from oms.rehabilitation.models import PlanAction, PlanGoal
 from oms.rehabilitation.rules.plans import NEED_GOALS
-from oms.web.forms import DateInputField
-
-DATE_HINT = "For example, 27 3 2026"
-
-
-def text(label: str, *, max_length: int, required: str = "", help_text: str = "", rows: int = 0):
-    return forms.CharField(
-        label=label,
-        max_length=max_length,
-        required=bool(required),
-        help_text=help_text,
-        widget=forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput,
-        error_messages={
-            "required": required or f"Enter the {label.lower()}",
-            "max_length": f"{label} must be {max_length:,} characters or fewer",
-        },
-    )
-
-
-def date(label: str, *, required: str = "", help_text: str = DATE_HINT) -> DateInputField:
-    field = DateInputField(label=label, required=False, help_text=help_text)
-    if required:
-        field.required = True
-        field.error_messages["required"] = required
-    return field
-
-
-def choice(label: str, choices, *, required: str = "", radios: bool = False):
-    return forms.ChoiceField(
-        label=label,
-        choices=list(choices),
-        required=bool(required),
-        widget=forms.RadioSelect if radios else forms.Select,
-        error_messages={
-            "required": required or f"Select the {label.lower()}",
-            "invalid_choice": f"Select the {label.lower()}",
-        },
-    )
-
-
-class VersionField(forms.IntegerField):
-    def __init__(self):
-        super().__init__(widget=forms.HiddenInput, min_value=1, max_value=2_000_000_000)
-
+from oms.web.forms import VersionField
+from oms.web.forms import choice_field as choice
+from oms.web.forms import date_field as date
+from oms.web.forms import text_field as text
 
 NEED_CHOICES = [("", "None: not tied to an assessed need")] + [
     (code, code.replace("_", " ").capitalize()) for code in NEED_GOALS
