@@ -1,3 +1,4 @@
+from oms.diversion.models.portal import CoordinatorMessage, PortalCheckIn
 from oms.diversion.models.programmes import (
     ClassAttendance,
     HoursEntry,
@@ -11,10 +12,12 @@ from oms.diversion.models.programmes import (
 
 __all__ = [
     "ClassAttendance",
+    "CoordinatorMessage",
     "HoursEntry",
     "LedgerEntry",
     "NoticeSent",
     "Participation",
+    "PortalCheckIn",
     "Programme",
     "Referral",
     "Requirement",

@@ -138,6 +138,10 @@ class HoursEntry(PublicIdModel):
     worked_on = models.DateField()
     minutes = models.PositiveIntegerField()
     description = models.CharField(max_length=500, blank=True)
+    # Logged in the portal by the participant: where the work was done and who supervised it, so the
+    # coordinator can check with the placement before verifying.
+    place = models.CharField(max_length=200, blank=True)
+    supervisor_name = models.CharField(max_length=200, blank=True)
     logged_at = models.DateTimeField()
     logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     verified_at = models.DateTimeField(null=True, blank=True)
