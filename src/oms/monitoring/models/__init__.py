@@ -20,6 +20,7 @@ class Device(PublicIdModel):
         GPS_TAG = "gps_tag", "GPS ankle tag"
         RF_TAG = "rf_tag", "Radio-frequency curfew tag"
         ALCOHOL_TAG = "alcohol_tag", "Alcohol (transdermal) tag"
+        BREATH_UNIT = "breath_unit", "Remote breath alcohol tester"
 
     class Status(models.TextChoices):
         IN_STOCK = "in_stock", "In stock"
@@ -168,6 +169,9 @@ class Alert(PublicIdModel):
         NO_FIX = "no_fix", "No fix received"
         STRAP_TAMPER = "strap_tamper", "Strap tamper"
         LOW_BATTERY = "low_battery", "Low battery"
+        ALCOHOL_DETECTED = "alcohol_detected", "Alcohol above the threshold"
+        ALCOHOL_TEST_MISSED = "alcohol_test_missed", "Scheduled alcohol test missed"
+        ALCOHOL_TAMPER = "alcohol_tamper", "Alcohol device tamper or obstruction"
 
     class Outcome(models.TextChoices):
         NONE = "", "Not recorded"
@@ -206,3 +210,18 @@ class Alert(PublicIdModel):
             ),
         ]
         indexes = [models.Index(fields=["closed_at", "opened_at"], name="monitoring_alert_queue")]
+
+
+from oms.monitoring.models.alcohol import AlcoholReading  # noqa: E402  (after Device, which it refers to)
+
+__all__ = [
+    "AlcoholReading",
+    "Alert",
+    "Condition",
+    "Device",
+    "DeviceAssignment",
+    "DeviceFault",
+    "Fix",
+    "MonitoringOrder",
+    "Zone",
+]
