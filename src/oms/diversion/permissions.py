@@ -5,4 +5,7 @@ PERMISSIONS = {
     "diversion.record_progress": "Log community service hours, class attendance and payments, charges and waivers",
     "diversion.verify_hours": "Verify community service hours logged by someone else",
     "diversion.manage_programmes": "Set up diversion programmes, their eligibility criteria and full fee",
+    "diversion.use_portal": "Participant portal: see own requirements, log own hours, check in, read messages",
+    "diversion.partner_view": "Partner agency: see referrals to your organisation, only as far as the consent covers",
+    "diversion.partner_respond": "Partner agency: accept or decline referrals to your organisation, record outcomes",
 }

@@ -1,3 +1,4 @@
+from oms.diversion.models.partners import Disclosure, PartnerConsent, PartnerReferral
 from oms.diversion.models.portal import CoordinatorMessage, PortalCheckIn
 from oms.diversion.models.programmes import (
     ClassAttendance,
@@ -13,9 +14,12 @@ from oms.diversion.models.programmes import (
 __all__ = [
     "ClassAttendance",
     "CoordinatorMessage",
+    "Disclosure",
     "HoursEntry",
     "LedgerEntry",
     "NoticeSent",
+    "PartnerConsent",
+    "PartnerReferral",
     "Participation",
     "PortalCheckIn",
     "Programme",
