@@ -249,6 +249,13 @@ class SupervisionCaseSummaryOut(Schema):
     open_breach_state: str | None = Field(None, description="caseload only: the state of an open breach")
     violations_awaiting: int = Field(0, description="caseload only: violations awaiting a response")
     tests_due: int = Field(0, description="caseload only: drug tests due today or earlier without a result")
+    open_alerts: list[str] = Field(
+        default_factory=list, description="caseload only: kinds of the person's open electronic monitoring alerts"
+    )
+    ends_in_days: int | None = Field(
+        None, description="caseload only: days until the order or licence ends (negative: past its end)"
+    )
+    expiring: bool = Field(False, description="caseload only: the order or licence ends within 28 days")
 
 
 class SupervisionCaseOut(SupervisionCaseSummaryOut):
@@ -297,7 +304,12 @@ def _summary(status: queries.CaseStatus) -> dict:
         "open_breach_state": status.open_breach_state or None,
         "violations_awaiting": status.violations_awaiting,
         "tests_due": status.tests_due,
+        **_monitoring_and_expiry(status),
     }
+
+
+def _monitoring_and_expiry(status: queries.CaseStatus) -> dict:
+    return {"open_alerts": list(status.open_alerts), "ends_in_days": status.ends_in_days, "expiring": status.expiring}
 
 
 def _breach(b) -> dict:
@@ -460,7 +472,7 @@ def _fresh(case: SupervisionCase) -> dict:
 @router.get(
     "/caseload",
     response={200: list[SupervisionCaseSummaryOut], **ERRORS},
-    summary="Your open cases, contact overdue first, then due within 7 days",
+    summary="Your open cases by urgency: needing action today, then to follow soon, then the rest",
 )
 @api(VIEW)
 def caseload(request):

@@ -20,9 +20,11 @@ from oms.assessment.models import Assessment
 from oms.audit.services import record_event
 from oms.core import clock
 from oms.core.actor import Actor
+from oms.monitoring.models import Alert as MonitoringAlert
 from oms.people.models import Person
 from oms.people.queries.records import find_person, one_in_scope, rows_in_scope
 from oms.supervision.models import Appointment, Breach, CaseEntry, DrugTest, Requirement, SupervisionCase, Violation
+from oms.supervision.rules import caseload as caseload_rules
 from oms.supervision.rules import contact as rules
 
 VIEW = "supervision.view"
@@ -119,10 +121,31 @@ class CaseStatus:
     open_breach_state: str = ""
     violations_awaiting: int = 0
     tests_due: int = 0
+    # Filled by the caseload only (``_monitoring_and_expiry``): the kinds of the person's open monitoring
+    # alerts (one per alert, oldest first) and the days until the order or licence ends.
+    open_alerts: tuple[str, ...] = ()
+    ends_in_days: int | None = None
 
     @property
     def level_label(self) -> str:
         return self.level.replace("_", " ").capitalize()
+
+    @property
+    def open_alert_labels(self) -> list[str]:
+        return [MonitoringAlert.Kind(k).label if k in MonitoringAlert.Kind.values else k for k in self.open_alerts]
+
+    @property
+    def expiring(self) -> bool:
+        return caseload_rules.expiring(self.ends_in_days)
+
+    @property
+    def expiry_label(self) -> str:
+        days = self.ends_in_days
+        if days is None or not self.expiring:
+            return ""
+        if days < 0:
+            return "Past its end date"
+        return "Ends today" if days == 0 else f"Ends in {days} day{'s' if days != 1 else ''}"
 
 
 def _status(case: SupervisionCase, assessed: AssessedLevel, last_attended: dt.datetime | None, today) -> CaseStatus:
@@ -253,8 +276,11 @@ def cases_of_person(actor: Actor, person: Person) -> list[SupervisionCase]:
 
 
 def caseload(actor: Actor) -> list[CaseStatus]:
-    """The actor's own open cases (supervision.view), most urgent first: contact overdue (most overdue
-    first), then due within 7 days, then the rest by due date."""
+    """The actor's own open cases (supervision.view), most urgent first: needing action today (contact
+    overdue, a drug test due, a violation awaiting a response, an open monitoring alert other than a low
+    battery, a case past its end date), then to follow (contact due within 7 days, an open breach, the
+    order or licence ending within 28 days), then the rest; by due date within each (``rules.contact.
+    caseload_key`` raised by ``rules.caseload.more_attention_key``)."""
     actor.require(VIEW)
     if actor.user_id is None:
         return []  # the system has no caseload (and must not see the unallocated cases as its own)
@@ -268,15 +294,20 @@ def caseload(actor: Actor) -> list[CaseStatus]:
     found = statuses(list(rows[:LIST_LIMIT]))
     today = clock.today()
     _attention(found, today)
+    _monitoring_and_expiry(found, today)
     return sorted(
         found,
         key=lambda s: (
-            *rules.caseload_key(
-                s.next_due_on,
-                today,
-                tests_due=s.tests_due,
-                violations_awaiting=s.violations_awaiting,
-                breach_open=bool(s.open_breach_state),
+            *caseload_rules.more_attention_key(
+                rules.caseload_key(
+                    s.next_due_on,
+                    today,
+                    tests_due=s.tests_due,
+                    violations_awaiting=s.violations_awaiting,
+                    breach_open=bool(s.open_breach_state),
+                ),
+                alert_kinds=s.open_alerts,
+                ends_in=s.ends_in_days,
             ),
             s.case.person.family_name,
         ),
@@ -308,3 +339,20 @@ def _attention(found: list[CaseStatus], today: dt.date) -> None:
         status.open_breach_state = breaches.get(status.case.pk, "")
         status.violations_awaiting = awaiting.get(status.case.pk, 0)
         status.tests_due = tests.get(status.case.pk, 0)
+
+
+def _monitoring_and_expiry(found: list[CaseStatus], today: dt.date) -> None:
+    """The open electronic monitoring alerts of each case's person (one query; the monitoring app's
+    alerts, read here because supervision sits above it) and the days until each order or licence ends."""
+    person_ids = {s.case.person_id for s in found}
+    kinds: dict[int, list[str]] = {}
+    rows = (
+        MonitoringAlert.objects.filter(order__person_id__in=person_ids, closed_at__isnull=True)
+        .order_by("opened_at", "id")
+        .values_list("order__person_id", "kind")
+    )
+    for person_id, kind in rows:
+        kinds.setdefault(person_id, []).append(kind)
+    for status in found:
+        status.open_alerts = tuple(kinds.get(status.case.person_id, ()))
+        status.ends_in_days = caseload_rules.ends_in_days(status.case.ends_on, today)
