@@ -1,0 +1,46 @@
+"""Demo community supervision, electronic monitoring and diversion: the demo officer's caseload is full
+and ranked, monitoring has orders with trails and open alerts, diversion has participations in every
+state. Loading again adds nothing, and the same seed gives the same data."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from oms.accounts.models import User
+from oms.accounts.queries import actor_for_user
+from oms.core.actor import Actor
+from oms.core.errors import PermissionDenied
+from oms.demo import services
+from oms.demo.supervision import OFFICER_USERNAME, load_supervision
+from oms.supervision.models import Appointment, Breach, ComplianceWarning, DrugTest, SupervisionCase, Violation
+from oms.supervision.queries import cases as case_queries
+
+pytestmark = pytest.mark.django_db
+OPERATOR = Actor.system(channel="cli", name="oms demo")
+
+
+@pytest.fixture
+def population(settings):
+    settings.DEMO_MODE = True
+    services.load_population(OPERATOR, people=600, with_staff=True)
+
+
+def test_supervision_fills_the_officers_caseload(population):
+    started = time.process_time()
+    report = load_supervision(OPERATOR)
+    print("supervision", time.process_time() - started, report)
+    officer = User.objects.get(username=OFFICER_USERNAME)
+    caseload = case_queries.caseload(actor_for_user(officer, channel="web"))
+    assert len(caseload) == SupervisionCase.objects.filter(officer=officer).count() >= 15
+    assert caseload[0].urgency != caseload[-1].urgency
+    assert Breach.objects.filter(state="summons").count() == 1
+    assert ComplianceWarning.objects.exists()
+    assert Violation.objects.exclude(response="").exists() and Violation.objects.filter(response="").exists()
+    assert DrugTest.objects.filter(result="negative").exists() and DrugTest.objects.filter(result="pending").exists()
+    outcomes = set(Appointment.objects.values_list("outcome", flat=True))
+    assert {"attended", "failed_unacceptable", "not_recorded"} <= outcomes
+    assert load_supervision(OPERATOR).cases == 0
+    with pytest.raises(PermissionDenied):
+        load_supervision(Actor(user_id=1, username="someone"))
