@@ -2,8 +2,9 @@
 
 from ninja import Router
 
-from oms.monitoring.api import feed, orders
+from oms.monitoring.api import alcohol, feed, orders
 
 router = Router(tags=["monitoring"])
 router.add_router("", feed.router)
 router.add_router("", orders.router)
+router.add_router("", alcohol.router)

@@ -6,6 +6,9 @@ caller read (Conflict ``monitoring.order_version_conflict`` when stale), writes 
 given conditions, supersedes the old one, closes the old version's open condition alerts (the conditions
 they were about no longer apply) and carries its device alerts (no fix, tamper, battery) over.
 Audited as ``monitoring.order_made``, ``monitoring.order_varied``, ``monitoring.order_ended``.
+
+An alcohol condition may carry a timetable: the windows in which a scheduled breath test is due
+(services.alcohol); without one it is continuous (transdermal) monitoring.
 """
 
 from __future__ import annotations
@@ -80,7 +83,7 @@ def _check_conditions(specs: list[ConditionSpec]) -> list[_Checked]:
                 "This kind of condition has no place", code="monitoring.zone_not_used", field=f"{where}.zone"
             )
         timetable: list = []
-        if spec.kind in TIMED:
+        if spec.kind in TIMED or (spec.kind == Condition.Kind.ALCOHOL and spec.timetable):
             try:
                 timetable = timetable_json(parse_timetable(spec.timetable))
             except TimetableError as error:
