@@ -13,7 +13,10 @@ from oms.accounts.queries import actor_for_user
 from oms.core.actor import Actor
 from oms.core.errors import PermissionDenied
 from oms.demo import services
+from oms.demo.monitoring import DEVICES, load_monitoring
 from oms.demo.supervision import OFFICER_USERNAME, load_supervision
+from oms.monitoring.models import Alert, Condition, Device, MonitoringOrder
+from oms.monitoring.queries.orders import trail
 from oms.supervision.models import Appointment, Breach, ComplianceWarning, DrugTest, SupervisionCase, Violation
 from oms.supervision.queries import cases as case_queries
 
@@ -44,3 +47,21 @@ def test_supervision_fills_the_officers_caseload(population):
     assert load_supervision(OPERATOR).cases == 0
     with pytest.raises(PermissionDenied):
         load_supervision(Actor(user_id=1, username="someone"))
+
+
+def test_monitoring_orders_have_a_day_of_fixes_and_open_alerts(population):
+    load_supervision(OPERATOR)
+    started = time.process_time()
+    report = load_monitoring(OPERATOR)
+    print("monitoring", time.process_time() - started, report)
+    assert report.orders == 3 and report.devices == len(DEVICES) and report.fixes >= 3 * 280
+    kinds = {c.kind for c in Condition.objects.all()}
+    assert {"curfew", "inclusion_zone", "exclusion_zone", "trail"} <= kinds
+    open_kinds = set(Alert.objects.filter(closed_at__isnull=True).values_list("kind", flat=True))
+    assert {"inclusion_left", "low_battery"} <= open_kinds
+    assert Alert.objects.filter(kind="exclusion_entered", closed_at__isnull=False, outcome="referred").exists()
+    assert Device.objects.filter(status="assigned").count() == 3 and Device.objects.filter(status="faulty").count() == 1
+    for order in MonitoringOrder.objects.all():
+        assert len(trail(order)) >= 280
+    again = load_monitoring(OPERATOR)
+    assert again.orders == again.devices == again.fixes == 0
