@@ -2,7 +2,10 @@
 
 from ninja import Router
 
-from oms.diversion.api import participations
+from oms.diversion.api import messages, participations, partners, portal
 
 router = Router(tags=["diversion"])
 router.add_router("", participations.router)
+router.add_router("", portal.router)
+router.add_router("", messages.router)
+router.add_router("", partners.router)

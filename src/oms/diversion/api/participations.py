@@ -122,6 +122,8 @@ class DiversionHoursIn(StrictIn):
     worked_on: dt.date
     minutes: int = Field(..., ge=1, le=1440)
     description: str = Field("", max_length=500)
+    place: str = Field("", max_length=200)
+    supervisor_name: str = Field("", max_length=200)
 
 
 class DiversionLedgerIn(StrictIn):
@@ -185,6 +187,8 @@ class DiversionHoursOut(Schema):
     worked_on: dt.date
     minutes: int
     description: str
+    place: str
+    supervisor_name: str
     logged_by: str | None
     verified_by: str | None
     verified_at: dt.datetime | None
@@ -333,6 +337,8 @@ def detail_out(detail: queries.ParticipationDetail) -> dict:
                         "worked_on": e.worked_on,
                         "minutes": e.minutes,
                         "description": e.description,
+                        "place": e.place,
+                        "supervisor_name": e.supervisor_name,
                         "logged_by": _user(e.logged_by),
                         "verified_by": _user(e.verified_by),
                         "verified_at": e.verified_at,

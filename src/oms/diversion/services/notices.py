@@ -7,8 +7,10 @@ first time the job runs after it (the job runs daily, so the day after the due d
 row makes each notice go once; each is audited as ``diversion.notice_sent``. A missed session, a positive
 test or a new arrest is followed up at once when recorded.
 
-Recipients: the active users holding diversion.manage whose scope reaches the programme's site. The
-participant is not messaged yet (the participant portal is a later part of the issue).
+Recipients: the active users holding diversion.manage whose scope reaches the programme's site, and the
+participant too (through their open portal account's contact details, ``messages.notify_participant``),
+in words addressed to them and pointing at the portal. A participant without a portal account gets
+nothing: the coordinator's follow-up reaches them.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from oms.core import clock, notifications
 from oms.core.actor import Actor, Scope
 from oms.diversion.models import NoticeSent, Participation, Requirement
 from oms.diversion.rules import progress as rules
+from oms.diversion.services.messages import notify_participant
 from oms.facilities.models import Site
 
 MANAGE = "diversion.manage"
@@ -40,8 +43,7 @@ def coordinators_of(site: Site) -> list[User]:
     return list(users.distinct().order_by("username"))
 
 
-def _send(requirement: Requirement, kind: str, subject: str, body: str, details: dict) -> None:
-    participation = requirement.participation
+def _to_coordinators(participation: Participation, kind: str, subject: str, body: str, details: dict) -> None:
     site = participation.programme.site
     recipients = tuple(notifications.Recipient(name=u.username, email=u.email or "") for u in coordinators_of(site))
     notifications.notify(
@@ -51,12 +53,43 @@ def _send(requirement: Requirement, kind: str, subject: str, body: str, details:
             body=body,
             recipients=recipients,
             link=f"/diversion/participants/{participation.public_id}/",
-            details={
-                "participation": str(participation.public_id),
-                "requirement": str(requirement.public_id),
-                **details,
-            },
+            details={"participation": str(participation.public_id), **details},
         )
+    )
+
+
+def _send(
+    requirement: Requirement, kind: str, subject: str, body: str, details: dict, participant: tuple[str, str]
+) -> None:
+    """To the coordinators, then (in their own words, ``participant`` = subject and body) the participant."""
+    participation = requirement.participation
+    _to_coordinators(participation, kind, subject, body, {"requirement": str(requirement.public_id), **details})
+    notify_participant(participation, kind, *participant)
+
+
+def notify_coordinators_of_hours(entry) -> None:
+    """Hours logged by the participant in the portal await verification."""
+    participation = entry.requirement.participation
+    _to_coordinators(
+        participation,
+        "hours_to_verify",
+        f"Diversion hours to verify: {_who(participation)}",
+        f"{entry.minutes} minutes on {entry.worked_on.isoformat()} at {entry.place} (supervisor "
+        f"{entry.supervisor_name}), logged by the participant. Check with the placement, then verify.",
+        {"entry": str(entry.public_id)},
+    )
+
+
+def notify_coordinators_of_check_in(check_in) -> None:
+    """A check-in saying the participant is struggling or wants to be contacted."""
+    participation = check_in.participation
+    _to_coordinators(
+        participation,
+        "check_in_needs_contact",
+        f"Diversion check-in needs a reply: {_who(participation)}",
+        f"Checked in on {check_in.on.isoformat()}: {check_in.get_wellbeing_display().lower()}"
+        f"{', asked to be contacted' if check_in.wants_contact else ''}. Contact the participant.",
+        {"check_in": str(check_in.public_id)},
     )
 
 
@@ -74,6 +107,10 @@ def notify_follow_up(requirement: Requirement, what: str) -> None:
         f"Diversion follow-up: {_who(participation)}",
         f"{requirement.get_kind_display()}: {what}. Contact the participant and record the follow-up.",
         {"what": what},
+        (
+            "Diversion programme: please contact your coordinator",
+            f"{requirement.get_kind_display()}: {what}. Please contact your coordinator.",
+        ),
     )
 
 
@@ -100,13 +137,25 @@ def send_due_notices(actor: Actor, *, today: dt.date | None = None) -> dict[str,
             if kind == "reminder":
                 subject = f"Diversion reminder: {_who(participation)}, {item.label} due {about.isoformat()}"
                 body = f"{item.label} is due on {about.isoformat()}: {item.status.explanation}."
+                to_participant = (
+                    f"Reminder: {item.label} is due on {about.isoformat()}",
+                    f"{item.label} is due on {about.isoformat()}: {item.status.explanation}. "
+                    "See your progress on the participant portal.",
+                )
             else:
                 subject = f"Diversion follow-up: {_who(participation)}, {item.label} missed {about.isoformat()}"
                 body = f"{item.label} was due on {about.isoformat()} and is not met: {item.status.explanation}."
+                to_participant = (
+                    f"Missed: {item.label} was due on {about.isoformat()}",
+                    f"{item.label} was due on {about.isoformat()} and is not met: {item.status.explanation}. "
+                    "Please contact your coordinator.",
+                )
             item.requirement.participation = participation
             message_kind = "due_reminder" if kind == "reminder" else "obligation_missed"
             details = {"due_on": about.isoformat()}
-            transaction.on_commit(partial(_send, item.requirement, message_kind, subject, body, details))
+            transaction.on_commit(
+                partial(_send, item.requirement, message_kind, subject, body, details, to_participant)
+            )
             record_event(
                 actor,
                 "diversion.notice_sent",

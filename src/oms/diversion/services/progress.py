@@ -34,7 +34,11 @@ LEDGER_STATES = ("agreement_signed", "active", "completed", "terminated")
 
 
 def _requirement(actor: Actor, requirement_id, kinds, *, states=("active",)) -> Requirement:
-    requirement = queries.find_requirement(actor, requirement_id)
+    return checked_requirement(queries.find_requirement(actor, requirement_id), kinds, states=states)
+
+
+def checked_requirement(requirement: Requirement, kinds, *, states=("active",)) -> Requirement:
+    """The requirement, of one of ``kinds``, with its participation locked and in one of ``states``."""
     if requirement.kind not in kinds:
         raise RuleViolation(
             f"This is not a requirement of kind {' or '.join(kinds)}",
@@ -58,15 +62,51 @@ def _in_agreement(requirement: Requirement, on: dt.date, field: str) -> dt.date:
     return check_not_future(on, field)
 
 
-def log_hours(actor: Actor, *, requirement_id, worked_on: dt.date, minutes: int, description: str = "") -> HoursEntry:
+def log_hours(
+    actor: Actor,
+    *,
+    requirement_id,
+    worked_on: dt.date,
+    minutes: int,
+    description: str = "",
+    place: str = "",
+    supervisor_name: str = "",
+) -> HoursEntry:
     actor.require(RECORD)
     requirement = _requirement(actor, requirement_id, ("community_service",))
+    return write_hours(
+        actor,
+        requirement,
+        worked_on=worked_on,
+        minutes=minutes,
+        description=description,
+        place=place,
+        supervisor_name=supervisor_name,
+        logged_by="staff",
+    )
+
+
+def write_hours(
+    actor: Actor,
+    requirement: Requirement,
+    *,
+    worked_on,
+    minutes,
+    description: str,
+    place: str,
+    supervisor_name: str,
+    logged_by: str,
+    place_required: bool = False,
+) -> HoursEntry:
+    """Write an hours entry (unverified) on a checked, locked community-service requirement; audited."""
     worked_on = _in_agreement(requirement, check_date(worked_on, "worked_on"), "worked_on")
     entry = HoursEntry.objects.create(
         requirement=requirement,
         worked_on=worked_on,
         minutes=check_whole(minutes, "minutes", 1, 24 * 60),
         description=clean_text(description, "description", 500),
+        place=clean_text(place, "place", 200, required=place_required, label="place of work"),
+        supervisor_name=clean_text(supervisor_name, "supervisor_name", 200, required=place_required),
         logged_at=clock.now(),
         logged_by_id=actor.user_id,
     )
@@ -75,7 +115,12 @@ def log_hours(actor: Actor, *, requirement_id, worked_on: dt.date, minutes: int,
         requirement.participation,
         "hours_logged",
         changed=["hours_entries"],
-        details={"entry": str(entry.public_id), "minutes": entry.minutes, "worked_on": worked_on.isoformat()},
+        details={
+            "entry": str(entry.public_id),
+            "minutes": entry.minutes,
+            "worked_on": worked_on.isoformat(),
+            "logged_by": logged_by,
+        },
     )
     return entry
 

@@ -29,6 +29,7 @@ REFER = "diversion.refer"
 MANAGE = "diversion.manage"
 RECORD = "diversion.record_progress"
 VERIFY = "diversion.verify_hours"
+MANAGE_PROGRAMMES = "diversion.manage_programmes"
 
 
 def participant_url(p: Participation) -> str:
@@ -69,7 +70,15 @@ def programmes(request):
         }
         for prog in found
     ]
-    return render(request, "diversion/programmes.html", {"items": items, "can_refer": request.actor.has(REFER)})
+    return render(
+        request,
+        "diversion/programmes.html",
+        {
+            "items": items,
+            "can_refer": request.actor.has(REFER),
+            "can_manage_programmes": request.actor.has("diversion.manage_programmes"),
+        },
+    )
 
 
 @page(VIEW)
@@ -123,6 +132,8 @@ def participant(request, participation_id):
             "is_active": p.state == "active",
             "fee_balance": queries.format_minor(detail.fee_balance_minor),
             "ledger": [{"entry": e, "amount": queries.format_minor(e.amount_minor)} for e in detail.ledger],
+            "participant_messages": list(p.messages.order_by("-sent_at", "-id")),
+            "portal_check_ins": list(p.portal_check_ins.order_by("-on", "-id")[:20]),
         },
     )
 
