@@ -11,6 +11,7 @@ class CustodyConfig(AppConfig):
         from oms.custody.queries.episodes import occupants_under
         from oms.custody.services.classification import apply_classification
         from oms.custody.services.non_associations import move_keep_aparts_on_merge
+        from oms.custody.services.recalls import record_recall_from_supervision
         from oms.custody.services.release_dates import update_release_date, update_release_dates_in_bulk
         from oms.custody.views.profile_links import custody_profile_links
         from oms.facilities.queries import set_occupancy_counter
@@ -34,3 +35,6 @@ class CustodyConfig(AppConfig):
         # Assessment sits below custody: a completed custody classification sets the security level.
         subscribe("assessment.assessment_completed", apply_classification)
         subscribe("assessment.assessment_overridden", apply_classification)
+        # Supervision sits above custody: a breach ending in recall on a licence tells custody by name, and
+        # custody records the recall so reception expects the person back.
+        subscribe("supervision.recall_issued", record_recall_from_supervision)

@@ -18,6 +18,7 @@ from oms.custody.models.housing import (
     RestrictionLevel,
 )
 from oms.custody.models.movements import Movement
+from oms.custody.models.recalls import Recall
 
 __all__ = [
     "BedAssignment",
@@ -37,5 +38,6 @@ __all__ = [
     "ObservationCheck",
     "ObservationPlan",
     "PropertyItem",
+    "Recall",
     "RestrictionLevel",
 ]

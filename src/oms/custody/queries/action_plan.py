@@ -20,7 +20,7 @@ from django.db.models.functions import Coalesce
 
 from oms.core import clock
 from oms.core.actor import Actor
-from oms.custody.models import CustodyEpisode, LawfulAuthority, Movement, ObservationPlan
+from oms.custody.models import CustodyEpisode, LawfulAuthority, Movement, ObservationPlan, Recall
 from oms.custody.queries.episodes import site_in_reach
 from oms.custody.rules import reception as rules
 from oms.facilities.models import Site
@@ -47,6 +47,8 @@ class ActionPlan:
     transfers_in: list[Movement] = field(default_factory=list)
     authorities_expiring: list[LawfulAuthority] = field(default_factory=list)
     on_watch: list[ObservationPlan] = field(default_factory=list)
+    # Recalled from licence and expected back here, longest at large first (custody.services.recalls).
+    recalls_awaited: list[Recall] = field(default_factory=list)
     generated_at: dt.datetime | None = None
 
 
@@ -84,8 +86,9 @@ def _held_past_release(active, day: dt.date) -> list[HeldPast]:
 
 def action_plan(actor: Actor, site_id, day: dt.date | None = None) -> ActionPlan:
     """The site's plan for ``day`` (default today): held past release first, then releases due, court
-    appearances, transfers out and expected in, authorities expiring today or tomorrow, and people on
-    watch with their next check due (custody.view, site in reach; a read, not audited)."""
+    appearances, transfers out and expected in, authorities expiring today or tomorrow, people on
+    watch with their next check due, and people recalled from licence expected back here (custody.view,
+    site in reach; a read, not audited)."""
     site = site_in_reach(actor, site_id)
     day = day or clock.today()
     start, end = _local_day_bounds(site, day)
@@ -143,6 +146,11 @@ def action_plan(actor: Actor, site_id, day: dt.date | None = None) -> ActionPlan
             ObservationPlan.objects.select_related("episode__person")
             .filter(site=site, ended_at__isnull=True, episode__status=CustodyEpisode.Status.ACTIVE)
             .order_by("next_due_at")
+        ),
+        recalls_awaited=list(
+            Recall.objects.select_related("person")
+            .filter(expected_at=site, status=Recall.Status.AWAITED, recalled_on__lte=day)
+            .order_by("recalled_on", "id")
         ),
         generated_at=clock.now(),
     )

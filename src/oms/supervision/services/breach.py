@@ -5,8 +5,9 @@ Permission: supervision.manage_breach, on a case whose person is in scope (else 
 most one open breach (Conflict ``supervision.breach_open``). Moves follow ``rules.breach.TRANSITIONS``
 (RuleViolation ``supervision.breach_bad_transition`` on ``state``) and take the breach ``version`` read.
 A proven breach that revokes an order or recalls a licence closes the case (through the case service,
-audited as ``supervision.case_closed`` too). Audited as ``supervision.warning_issued``,
-``supervision.breach_initiated`` and ``supervision.breach_advanced``.
+audited as ``supervision.case_closed`` too); a recall on a licence also publishes
+``supervision.recall_issued`` (oms.core.events) so custody expects the person back. Audited as
+``supervision.warning_issued``, ``supervision.breach_initiated`` and ``supervision.breach_advanced``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from oms.audit.services import record_event
 from oms.core import clock
 from oms.core.actor import Actor
 from oms.core.errors import Conflict, RuleViolation
+from oms.core.events import Event, publish
 from oms.core.ids import parse_public_id
 from oms.supervision.models import Appointment, Breach, BreachStep, ComplianceWarning, SupervisionCase
 from oms.supervision.queries import breach as breach_queries
@@ -27,6 +29,7 @@ from oms.supervision.services import cases as case_services
 from oms.supervision.services._common import check_date, check_open, clean_text
 
 MANAGE_BREACH = "supervision.manage_breach"
+RECALL_ISSUED = "supervision.recall_issued"
 
 
 def _audit(actor: Actor, case: SupervisionCase, name: str, object_type: str, public_id, *, details, reason=""):
@@ -214,4 +217,27 @@ def advance_breach(
             reason=f"Breach proven: {label}. {reason}"[:500],
             closed_on=on,
         )
+    if outcome == "recalled" and case.kind == SupervisionCase.Kind.LICENCE:
+        _tell_custody_of_recall(actor, case, breach, on=on, reason=reason)
     return breach
+
+
+def _tell_custody_of_recall(actor: Actor, case: SupervisionCase, breach: Breach, *, on: dt.date, reason: str) -> None:
+    """Publish ``supervision.recall_issued`` in this transaction: custody sits below supervision and
+    subscribes by name, recording that the person is recalled and expected back (custody.services.recalls).
+    The payload carries ids and the licence reference, not the person's details: custody reads its own."""
+    publish(
+        actor,
+        Event(
+            RECALL_ISSUED,
+            {
+                "person_id": str(case.person.public_id),
+                "case_id": str(case.public_id),
+                "breach_id": str(breach.public_id),
+                "licence_reference": case.reference,
+                "recalled_on": on.isoformat(),
+                "reason": reason,
+                "office": case.office.code if case.office_id else "",
+            },
+        ),
+    )

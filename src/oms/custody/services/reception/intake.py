@@ -37,7 +37,10 @@ def add_lawful_authority(actor: Actor, *, episode_id, authority: NewAuthority) -
     episode = _episode_for_intake(actor, episode_id)
     clean = _clean_authority(authority)
     row = LawfulAuthority.objects.create(episode=episode, recorded_by_id=actor.user_id, **dataclasses.asdict(clean))
-    if clean.kind not in rules.HOLD_KINDS and _resolve_warnings(episode, ["custody.no_lawful_authority"]):
+    resolves = ["custody.no_lawful_authority"] if clean.kind not in rules.HOLD_KINDS else []
+    if clean.kind == LawfulAuthority.Kind.RECALL:
+        resolves.append("custody.recall_notice_missing")  # raised by reception for a person returned on recall
+    if resolves and _resolve_warnings(episode, resolves):
         episode.save(update_fields=["reception_warnings", "updated_at"])
     _audit(
         actor,

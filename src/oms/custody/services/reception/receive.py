@@ -16,6 +16,7 @@ from oms.core.errors import Conflict, NotFound, RuleViolation
 from oms.custody.models import CashEntry, CustodyEpisode, IntakeScreening, LawfulAuthority, Movement, PropertyItem
 from oms.custody.queries import site_in_reach
 from oms.custody.rules import reception as rules
+from oms.custody.services import recalls
 from oms.custody.services._common import emit, end_bed_assignment, new_movement
 from oms.custody.services.reception._common import (
     _amount,
@@ -382,5 +383,7 @@ def receive_person(
         ],
         details=details,
     )
+    # A person recalled from licence is expected back: their recall closes as returned with this episode.
+    recalls.return_on_recall(actor, episode)
     emit(actor, "custody.person_received", episode, legal_status=legal_status, warnings=[w.code for w in warnings])
     return episode
