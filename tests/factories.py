@@ -71,3 +71,18 @@ def login_verified(client, user: User):
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client
+
+
+def make_participant(person, username: str | None = None, *, password: str = STRONG_PASSWORD) -> User:
+    """A participant portal user linked to ``person`` (role participant, Scope.SELF, confirmed TOTP),
+    opened through the portal service as the system actor, with a known password for sign-in tests."""
+    from oms.people.services.portal import open_portal_account
+
+    user, _ = open_portal_account(
+        Actor.system(channel="cli"), person.public_id, username=username or f"participant{next(_seq)}"
+    )
+    user.set_password(password)
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    TOTPDevice.objects.create(user=user, name="default", confirmed=True)
+    return user

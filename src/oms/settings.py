@@ -55,6 +55,17 @@ INCIDENT_ATTACHMENT_MAX_BYTES = int(os.environ.get("OMS_INCIDENT_ATTACHMENT_MAX_
 # Dotted path of a callable(path, *, content_type, original_name) -> str | None (a reason to refuse).
 INCIDENT_ATTACHMENT_SCANNER = os.environ.get("OMS_INCIDENT_ATTACHMENT_SCANNER", "")
 
+# Notifications (oms.core.notifications): which backends send each message, comma-separated:
+# console (the log), email (Django mail, OMS_EMAIL_HOST/PORT), sms (an HTTP SMS gateway).
+OMS_NOTIFIERS = [n.strip() for n in os.environ.get("OMS_NOTIFIERS", "console").split(",") if n.strip()]
+EMAIL_HOST = os.environ.get("OMS_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("OMS_EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = os.environ.get("OMS_EMAIL_FROM", "oms@localhost")
+# The SMS gateway takes a JSON POST {"to", "text", "reference"}; its bearer token is read from a file.
+SMS_GATEWAY_URL = os.environ.get("OMS_SMS_GATEWAY_URL", "")
+SMS_GATEWAY_TOKEN_FILE = os.environ.get("OMS_SMS_GATEWAY_TOKEN_FILE", "")
+SMS_GATEWAY_TIMEOUT_SECONDS = float(os.environ.get("OMS_SMS_GATEWAY_TIMEOUT_SECONDS", "10"))
+
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -34,3 +34,59 @@ def test_a_failing_or_unknown_backend_is_logged_and_the_rest_still_send(settings
     assert notify(Message("x.y", "Subject", "Body")) == 1
     assert len(notifications.sent) == 1
     assert "mail server down" in caplog.text and "unknown notification backend" in caplog.text
+
+
+def test_the_sms_backend_posts_subject_and_link_to_the_gateway_with_its_token(settings, tmp_path):
+    """A real HTTP gateway on a local port: one JSON POST per recipient with a phone number."""
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    received = []
+
+    class Gateway(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            received.append((self.headers["Authorization"], json.loads(body)))
+            self.send_response(202)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Gateway)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        token = tmp_path / "sms-token"
+        token.write_text("gateway-secret\n")
+        settings.OMS_NOTIFIERS = ["sms"]
+        settings.SMS_GATEWAY_URL = f"http://127.0.0.1:{server.server_port}/send"
+        settings.SMS_GATEWAY_TOKEN_FILE = str(token)
+        message = Message(
+            "supervision.check_in_open",
+            "Your check-in is open",
+            "Private detail that must not go by text.",
+            (Recipient("Ada", phone="+447700900123"), Recipient("No phone")),
+            link="/supervision/portal/",
+        )
+        assert notify(message) == 1
+    finally:
+        server.shutdown()
+    assert received == [
+        (
+            "Bearer gateway-secret",
+            {
+                "to": "+447700900123",
+                "text": "Your check-in is open /supervision/portal/",
+                "reference": "supervision.check_in_open",
+            },
+        )
+    ]
+
+
+def test_the_sms_backend_without_a_gateway_fails_loudly_and_delivers_nothing(settings, caplog):
+    settings.OMS_NOTIFIERS = ["sms"]
+    settings.SMS_GATEWAY_URL = ""
+    assert notify(Message("k", "s", "b", (Recipient("Ada", phone="+447700900123"),))) == 0
+    assert "sms" in caplog.text

@@ -186,6 +186,7 @@ SEED_ROLES: dict[str, tuple[str, list[str]]] = {
             *_REHABILITATION_CASEWORK,
             *_SUPERVISION_OFFICER,
             "monitoring.view",
+            "people.manage_portal_accounts",
         ],
     ),
     "programme_facilitator": (
@@ -209,13 +210,22 @@ SEED_ROLES: dict[str, tuple[str, list[str]]] = {
     ),
     "diversion_coordinator": (
         "Diversion coordinator",
-        [*_PEOPLE_CASEWORK, "people.create", "people.edit", *_DIVERSION_COORDINATION],
+        [
+            *_PEOPLE_CASEWORK,
+            "people.create",
+            "people.edit",
+            "people.manage_portal_accounts",
+            *_DIVERSION_COORDINATION,
+        ],
     ),
     "monitoring_officer": ("Monitoring officer", [*_PEOPLE_READ, *_MONITORING_CENTRE]),
     # The user behind a device feed's API client token (scoped to monitoring.ingest_fixes).
     "monitoring_feed": ("Monitoring device feed", ["monitoring.ingest_fixes"]),
     "analyst": ("Analyst", ["incidents.view_trends", "facilities.view", "assessment.view_reports"]),
     "partner_agency_user": ("Partner-agency user", ["people.view"]),
+    # A person under supervision or on a diversion programme, signed in to the portal. Their scope is
+    # Scope.SELF (own record only) and they hold nothing but the portal permissions, so no staff page opens.
+    "participant": ("Participant (portal)", ["supervision.use_portal", "diversion.use_portal"]),
 }
 
 

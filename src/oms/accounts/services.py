@@ -69,6 +69,10 @@ def _check_access_request(actor: Actor, request: AccessRequest, *, target: User 
             raise RuleViolation("Every site must belong to the user's organisation.", field="sites")
         if not actor.can_reach_site(site.pk, site.organisation_id):
             raise NotFound()
+    if request.scope == Scope.SELF:
+        raise RuleViolation(
+            "A participant's own-record access is given by opening a portal account on their record.", field="scope"
+        )
     if request.scope in (Scope.SITES, Scope.CASELOAD) and not request.sites:
         raise RuleViolation("Choose at least one site for this scope.", field="sites")
     known = set(Role.objects.filter(code__in=request.role_codes).values_list("code", flat=True))
@@ -242,6 +246,17 @@ def disable_user(actor: Actor, *, user_id, reason: str) -> User:
     reason = (reason or "").strip()
     if not reason:
         raise RuleViolation("Give a reason for disabling the account.", field="reason")
+    return _disable(actor, user, reason=reason[:200], action="accounts.user_disabled")
+
+
+def disable_participant_user(actor: Actor, user: User, *, reason: str) -> User:
+    """Disable a participant's portal user when their portal account closes. The caller (people's portal
+    service) has checked the officer's own permission and the person's scope; a participant user is never
+    a member of staff, so accounts.manage_users is not needed. Refuses any other kind of user."""
+    if user.scope != Scope.SELF:
+        raise PermissionDenied("Only a participant's portal user is closed this way.", code="accounts.not_participant")
+    if user.disabled_at is not None:
+        return user
     return _disable(actor, user, reason=reason[:200], action="accounts.user_disabled")
 
 

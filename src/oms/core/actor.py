@@ -21,12 +21,14 @@ class Scope:
     ORGANISATION = "organisation"  # every site of the actor's organisation
     SITES = "sites"  # only the listed sites
     CASELOAD = "caseload"  # only people allocated to the actor, within the listed sites
+    SELF = "self"  # a participant on the portal: only their own person record (people.PortalAccount)
 
     CHOICES = [
         (NATIONAL, "National"),
         (ORGANISATION, "Whole organisation"),
         (SITES, "Named sites"),
         (CASELOAD, "Own caseload"),
+        (SELF, "Own record (participant portal)"),
     ]
 
 

@@ -70,6 +70,7 @@ STAFF_PLACEMENT: dict[str, tuple[str | None, str, tuple[str, ...]]] = {
 }
 DEFAULT_PLACEMENT = ("DEMO-PS", Scope.SITES, ("HMP-LKM",))  # for roles added to SEED_ROLES later
 CASELOAD_ROLES = ("case_manager", "probation_officer")
+PORTAL_ROLES = ("participant",)
 
 
 @dataclass
@@ -125,6 +126,8 @@ def ensure_demo_staff(sites: dict[str, Site]) -> list[User]:
     organisations = {o.code: o for o in Organisation.objects.filter(code__in=[o[0] for o in ORGANISATIONS])}
     users = []
     for role_code in SEED_ROLES:
+        if role_code in PORTAL_ROLES:
+            continue  # participants sign in to a portal account linked to their own record, not a staff login
         org_code, scope, site_codes = STAFF_PLACEMENT.get(role_code, DEFAULT_PLACEMENT)
         username = demo_username(role_code)
         user = User.objects.filter(username=username).first()

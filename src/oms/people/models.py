@@ -305,3 +305,24 @@ class PersonPhoto(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["person", "-uploaded_at"], name="personphoto_person_newest")]
+
+
+class PortalAccount(models.Model):
+    """A participant's sign-in to the portal, linked to their own person record.
+
+    The user's scope is ``Scope.SELF``: every scoped query (people.queries.records.scope_condition) then
+    reaches only the person an open portal account links them to. Closing it (the order or programme ended)
+    keeps the row for the audit trail; the user is disabled at the same time.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="portal_account")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="portal_accounts")
+    opened_at = models.DateTimeField()
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["person"], name="portal_account_person")]

@@ -8,4 +8,5 @@ PERMISSIONS = {
     "people.add_note": "Add case notes",
     "people.view_health_notes": "Read health case notes",
     "people.view_security_notes": "Read security case notes",
+    "people.manage_portal_accounts": "Open and close a person's participant portal account (own record only)",
 }

@@ -6,4 +6,5 @@ PERMISSIONS = {
     "supervision.manage_breach": "Issue warnings for failures to comply, start and advance breach proceedings",
     "supervision.manage_sanctions": "Change the graduated sanctions matrix (responses allowed by severity and level)",
     "supervision.manage_testing": "Run the random drug test selection, order tests and record their results",
+    "supervision.use_portal": "Participant portal: see own appointments and complete own remote check-ins",
 }

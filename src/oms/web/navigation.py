@@ -21,6 +21,19 @@ class Section:
 
 SECTIONS = (
     Section("Home", ("web:home",)),
+    # The participant portal: a person signed in to their own record (Scope.SELF) sees only these.
+    Section(
+        "My supervision",
+        ("supervision:portal", "supervision:portal_home"),
+        "supervision.use_portal",
+        "Your appointments, and the check-ins your officer has asked you to complete.",
+    ),
+    Section(
+        "My programme",
+        ("diversion:portal", "diversion:portal_home"),
+        "diversion.use_portal",
+        "Your programme requirements and due dates, log community service hours, check in, read messages.",
+    ),
     Section(
         "People",
         ("people:search", "people:index", "people:list"),

@@ -13,7 +13,17 @@ from oms.core.errors import NotFound
 from oms.core.ids import parse_public_id
 from oms.facilities.models import Site
 from oms.people import rules
-from oms.people.models import Alert, Allocation, CaseNote, Identifier, Person, PersonName, PersonPhoto, PersonSiteLink
+from oms.people.models import (
+    Alert,
+    Allocation,
+    CaseNote,
+    Identifier,
+    Person,
+    PersonName,
+    PersonPhoto,
+    PersonSiteLink,
+    PortalAccount,
+)
 
 _SOURCE_LIMIT = 500  # rows each narrowing query may bring back for ranking
 
@@ -42,6 +52,12 @@ def scope_condition(actor: Actor, person_ref: str = "pk"):
     """
     if actor.is_national:
         return None
+    if actor.scope == Scope.SELF:
+        # A participant reaches the one record their open portal account is linked to, wherever it lives.
+        if actor.user_id is None:
+            return Q(pk__in=[])
+        own = PortalAccount.objects.filter(person_id=OuterRef(person_ref), user_id=actor.user_id)
+        return Exists(own.filter(closed_at__isnull=True))
     today = clock.today()
     open_links = PersonSiteLink.objects.filter(person_id=OuterRef(person_ref)).filter(
         Q(ended_on__isnull=True) | Q(ended_on__gte=today)

@@ -1,0 +1,24 @@
+"""The participant portal's one lookup: the signed-in participant's own person record."""
+
+from __future__ import annotations
+
+from oms.core.actor import Actor, Scope
+from oms.core.errors import NotFound
+from oms.people.models import Person, PortalAccount
+
+
+def portal_person(actor: Actor) -> Person:
+    """The person an open portal account links this actor to. Raises NotFound (code
+    ``people.portal_not_linked``) for anyone else, staff included: portal pages never take a person from
+    the URL, so there is nothing else they could show."""
+    if actor.scope != Scope.SELF or actor.user_id is None:
+        raise NotFound("No portal account.", code="people.portal_not_linked")
+    account = (
+        PortalAccount.objects.select_related("person")
+        .filter(user_id=actor.user_id, closed_at__isnull=True)
+        .order_by("-opened_at")
+        .first()
+    )
+    if account is None or account.person.merged_into_id is not None:
+        raise NotFound("No portal account.", code="people.portal_not_linked")
+    return account.person
