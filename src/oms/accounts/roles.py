@@ -222,7 +222,11 @@ SEED_ROLES: dict[str, tuple[str, list[str]]] = {
     # The user behind a device feed's API client token (scoped to monitoring.ingest_fixes).
     "monitoring_feed": ("Monitoring device feed", ["monitoring.ingest_fixes"]),
     "analyst": ("Analyst", ["incidents.view_trends", "facilities.view", "assessment.view_reports"]),
-    "partner_agency_user": ("Partner-agency user", ["people.view"]),
+    # A partner sees referrals made to their organisation, filtered to what the participant consented to.
+    "partner_agency_user": (
+        "Partner-agency user",
+        ["people.view", "diversion.partner_view", "diversion.partner_respond"],
+    ),
     # A person under supervision or on a diversion programme, signed in to the portal. Their scope is
     # Scope.SELF (own record only) and they hold nothing but the portal permissions, so no staff page opens.
     "participant": ("Participant (portal)", ["supervision.use_portal", "diversion.use_portal"]),
