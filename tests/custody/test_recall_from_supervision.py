@@ -21,8 +21,9 @@ from oms.people.models import Person, PersonSiteLink
 from oms.people.queries.timeline import timeline
 from oms.supervision.services import breach as breach_services
 from tests.custody.factories import make_episode
-from tests.factories import actor_of
+from tests.factories import actor_of, login_verified
 from tests.people.conftest import make_person
+from tests.people.test_api import bearer
 from tests.supervision.factories import make_case
 
 pytestmark = pytest.mark.django_db
@@ -98,8 +99,6 @@ def test_a_recall_is_recorded_and_expected_back_at_the_releasing_prison(released
 
 
 def test_the_action_plan_page_lists_the_recall(client, released, frank, office_c, prison_a, olive):
-    from tests.factories import login_verified
-
     person, _ = released
     recall(frank, person, office_c)
     body = login_verified(client, olive).get(f"/custody/sites/{prison_a.public_id}/action-plan/").content.decode()
@@ -180,3 +179,19 @@ def test_a_revoked_probation_order_tells_custody_nothing(released, frank, office
     recall(frank, person, office_c, kind="probation", outcome="revoked")
     assert not Recall.objects.exists()
     assert not AuditEvent.objects.filter(action="custody.recall_recorded").exists()
+
+
+def test_the_action_plan_api_lists_the_recall(client, released, frank, office_c, prison_a, olive):
+    person, _ = released
+    recall(frank, person, office_c)
+    body = client.get(f"/api/v1/custody/sites/{prison_a.public_id}/action-plan", **bearer(olive)).json()
+    assert body["recalls_awaited"] == [
+        {
+            "recall_id": str(Recall.objects.get().public_id),
+            "person_id": str(person.public_id),
+            "system_number": person.system_number,
+            "name": "OKAFOR, Dan",
+            "recalled_on": clock.today().isoformat(),
+            "licence_reference": "LIC/2026/77",
+        }
+    ]

@@ -283,6 +283,15 @@ class PlanWatchOut(PlanPersonOut):
     overdue: bool
 
 
+class PlanRecallOut(Schema):
+    recall_id: uuid.UUID
+    person_id: uuid.UUID
+    system_number: str
+    name: str
+    recalled_on: dt.date
+    licence_reference: str
+
+
 class ActionPlanOut(Schema):
     site: str
     date: dt.date
@@ -293,6 +302,9 @@ class ActionPlanOut(Schema):
     transfers_in: list[PlanMovementOut]
     authorities_expiring: list[PlanAuthorityOut]
     on_watch: list[PlanWatchOut]
+    recalls_awaited: list[PlanRecallOut] = Field(
+        default_factory=list, description="recalled from licence, expected back here (unlawfully at large)"
+    )
 
 
 # --- shaping -----------------------------------------------------------------------------------------
@@ -635,6 +647,17 @@ def action_plan(request, site_id: uuid.UUID, params: Query[ActionPlanParams]):
                     "overdue": p.next_due_at < now,
                 }
                 for p in plan.on_watch
+            ],
+            "recalls_awaited": [
+                {
+                    "recall_id": r.public_id,
+                    "person_id": r.person.public_id,
+                    "system_number": r.person.system_number,
+                    "name": f"{r.person.family_name.upper()}, {r.person.given_name}",
+                    "recalled_on": r.recalled_on,
+                    "licence_reference": r.licence_reference,
+                }
+                for r in plan.recalls_awaited
             ],
         },
     )
