@@ -5,7 +5,9 @@ Entities: ``CustodyEpisode`` (one spell in custody, reception to release, follow
 transfers), its ``LawfulAuthority``, ``PropertyItem``, ``CashEntry`` and ``IntakeScreening``;
 ``BedAssignment`` (housing); ``NonAssociation`` and ``KeepApartGroup`` (keep-aparts); ``Movement``;
 ``CountTime``, ``CountSession``, ``CountEntry``, ``CountDiscrepancy`` (formal counts);
-``ObservationPlan`` and ``ObservationCheck`` (people on watch).
+``ObservationPlan`` and ``ObservationCheck`` (people on watch); ``Recall`` (recalled from licence,
+expected back; recorded from supervision's ``supervision.recall_issued``, to which custody subscribes by
+name).
 
 Invariants held by the database on SQLite and PostgreSQL alike: a person has at most one open episode;
 a bed holds at most one open assignment; an episode has at most one open bed; a non-association pair

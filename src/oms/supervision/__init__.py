@@ -13,6 +13,9 @@ Invariants: one open case of each kind per person (a partial unique index); a ca
 on every change to the case itself (optimistic locking); an appointment's outcome history lives in
 the audit trail.
 
-May import: custody, sentencing, assessment, people, facilities, accounts, audit, web, core (it sits
-above custody). Custody tells it of a release through ``custody.person_released``.
+May import: monitoring, custody, sentencing, assessment, people,
+facilities, accounts, audit, web, core (it sits above monitoring and custody). Custody tells it of a
+release through ``custody.person_released``; monitoring of an alert through ``monitoring.alert_opened``
+(a violation, ``services.monitoring_link``). It tells custody of a recall on licence through
+``supervision.recall_issued``.
 """
