@@ -13,8 +13,10 @@ from oms.accounts.queries import actor_for_user
 from oms.core.actor import Actor
 from oms.core.errors import PermissionDenied
 from oms.demo import services
+from oms.demo.diversion import load_diversion
 from oms.demo.monitoring import DEVICES, load_monitoring
 from oms.demo.supervision import OFFICER_USERNAME, load_supervision
+from oms.diversion.models import HoursEntry, LedgerEntry, Participation
 from oms.monitoring.models import Alert, Condition, Device, MonitoringOrder
 from oms.monitoring.queries.orders import trail
 from oms.supervision.models import Appointment, Breach, ComplianceWarning, DrugTest, SupervisionCase, Violation
@@ -65,3 +67,20 @@ def test_monitoring_orders_have_a_day_of_fixes_and_open_alerts(population):
         assert len(trail(order)) >= 280
     again = load_monitoring(OPERATOR)
     assert again.orders == again.devices == again.fixes == 0
+
+
+def test_diversion_participations_in_every_state(population):
+    started = time.process_time()
+    report = load_diversion(OPERATOR)
+    print("diversion", time.process_time() - started, report)
+    assert report.programmes == 2
+    assert {"referred", "eligible", "ineligible", "agreement_signed", "active", "completed", "terminated"} <= set(
+        report.by_state
+    )
+    active_hours = HoursEntry.objects.filter(requirement__participation__state="active")
+    assert active_hours.filter(verified_at__isnull=False).exists()
+    assert active_hours.filter(verified_at__isnull=True).exists()
+    assert LedgerEntry.objects.filter(kind="payment", requirement__isnull=False).exists()
+    terminated = Participation.objects.get(state="terminated")
+    assert terminated.outcome_reason and terminated.requirements.get(kind="no_new_arrest").breached_on
+    assert load_diversion(OPERATOR).participations == 0
