@@ -96,6 +96,7 @@ def order(request, order_id):
             "alerts": list(queries.alerts(request.actor, open_only=False, order_id=found.public_id)[:100]),
             "map": order_map(found, conditions),
             "trail_hours": TRAIL_HOURS,
+            "can_manage": request.actor.has("monitoring.manage_orders"),
         },
     )
 
