@@ -64,6 +64,7 @@ class CheckIn(PublicIdModel):
     identity_failures = models.JSONField(default=list, blank=True)  # e.g. ["date_of_birth"]
     answers = models.JSONField(default=dict, blank=True)  # the survey: {question: choice, "message": text}
     flags = models.JSONField(default=list, blank=True)  # why the officer should look first
+    flagged = models.BooleanField(default=False)  # flags is not empty: a column so the caseload can count it
     # The optional photo: checked JPEG or PNG bytes in the database, as people.PersonPhoto keeps them.
     photo = models.BinaryField(null=True, blank=True)
     photo_content_type = models.CharField(max_length=20, blank=True)
@@ -84,7 +85,3 @@ class CheckIn(PublicIdModel):
     class Meta:
         ordering = ["-opens_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["case", "opens_at"], name="uniq_checkin_case_opening")]
-
-    @property
-    def flagged(self) -> bool:
-        return bool(self.flags)

@@ -24,7 +24,9 @@ from oms.monitoring.models import Alert as MonitoringAlert
 from oms.people.models import Person
 from oms.people.queries.records import find_person, one_in_scope, rows_in_scope
 from oms.supervision.models import Appointment, Breach, CaseEntry, DrugTest, Requirement, SupervisionCase, Violation
+from oms.supervision.queries import checkins as checkin_queries
 from oms.supervision.rules import caseload as caseload_rules
+from oms.supervision.rules import checkins as checkin_rules
 from oms.supervision.rules import contact as rules
 
 VIEW = "supervision.view"
@@ -125,6 +127,9 @@ class CaseStatus:
     # alerts (one per alert, oldest first) and the days until the order or licence ends.
     open_alerts: tuple[str, ...] = ()
     ends_in_days: int | None = None
+    # Filled by the caseload only (``queries.checkins.add_check_ins_to_review``).
+    check_ins_to_review: int = 0
+    check_in_flagged: bool = False
 
     @property
     def level_label(self) -> str:
@@ -295,19 +300,24 @@ def caseload(actor: Actor) -> list[CaseStatus]:
     today = clock.today()
     _attention(found, today)
     _monitoring_and_expiry(found, today)
+    checkin_queries.add_check_ins_to_review(found)
     return sorted(
         found,
         key=lambda s: (
-            *caseload_rules.more_attention_key(
-                rules.caseload_key(
-                    s.next_due_on,
-                    today,
-                    tests_due=s.tests_due,
-                    violations_awaiting=s.violations_awaiting,
-                    breach_open=bool(s.open_breach_state),
+            *checkin_rules.caseload_rank(
+                caseload_rules.more_attention_key(
+                    rules.caseload_key(
+                        s.next_due_on,
+                        today,
+                        tests_due=s.tests_due,
+                        violations_awaiting=s.violations_awaiting,
+                        breach_open=bool(s.open_breach_state),
+                    ),
+                    alert_kinds=s.open_alerts,
+                    ends_in=s.ends_in_days,
                 ),
-                alert_kinds=s.open_alerts,
-                ends_in=s.ends_in_days,
+                to_review=s.check_ins_to_review,
+                flagged=s.check_in_flagged,
             ),
             s.case.person.family_name,
         ),

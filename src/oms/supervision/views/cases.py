@@ -19,6 +19,7 @@ from oms.people.queries.records import find_person, sites_in_reach
 from oms.supervision.forms import cases as forms
 from oms.supervision.models import Appointment, SupervisionCase
 from oms.supervision.queries import cases as queries
+from oms.supervision.queries import checkins as checkin_queries
 from oms.supervision.services import appointments as appointment_services
 from oms.supervision.services import cases as services
 from oms.supervision.services import requirements as requirement_services
@@ -104,6 +105,8 @@ def case(request, case_id):
             "can_override": actor.has(OVERRIDE),
             "can_breach": actor.has("supervision.manage_breach"),
             "can_test": actor.has("supervision.manage_testing"),
+            "check_ins": checkin_queries.check_ins_of(detail.case),
+            "check_in_schedule": checkin_queries.active_schedule(detail.case),
             "today": clock.today(),
             "now": clock.now(),
         },
