@@ -41,3 +41,18 @@ def test_as_user_applies_their_scope(alice, bob, prison_a):
         run("--as", "bob", "show", smith.system_number)
     with pytest.raises(CommandError, match="No active user"):
         run("--as", "nobody", "search", "smith")
+
+
+def test_portal_open_prints_the_one_time_password_once_and_close_disables(prison_a):
+    from oms.accounts.models import User
+
+    person = make_person(prison_a)
+    output = run("portal-open", person.system_number, "--username", "ada.portal")
+    password = output.split("in person): ")[1].split()[0]
+    user = User.objects.get(username="ada.portal")
+    assert user.check_password(password) and user.must_change_password
+    with pytest.raises(CommandError, match="already has an open portal account"):
+        run("portal-open", person.system_number, "--username", "other")
+    assert "closed" in run("portal-close", person.system_number, "--reason", "Order ended")
+    user.refresh_from_db()
+    assert not user.is_active

@@ -1,4 +1,4 @@
-"""``oms people search|show|merge``: the person record from the command line.
+"""``oms people search|show|merge|portal-open|portal-close``: the person record from the command line.
 
 Runs as the system actor on channel ``cli``, or as a named user with ``--as <username>`` (that user's
 permissions and scope then apply). Every read and change is audited like the pages and API.
@@ -14,6 +14,7 @@ from oms.accounts.queries import actor_for_user
 from oms.core.actor import Actor
 from oms.core.errors import DomainError
 from oms.people import queries, services
+from oms.people.services.portal import close_portal_account, open_portal_account
 
 
 class Command(BaseCommand):
@@ -31,6 +32,13 @@ class Command(BaseCommand):
         merge.add_argument("survivor", help="system number of the record that is kept")
         merge.add_argument("duplicate", help="system number of the duplicate record")
         merge.add_argument("--reason", required=True)
+        portal_open = verbs.add_parser("portal-open", help="open the person's participant portal account")
+        portal_open.add_argument("system_number")
+        portal_open.add_argument("--username", required=True)
+        portal_open.add_argument("--email", default="")
+        portal_close = verbs.add_parser("portal-close", help="close the person's participant portal account")
+        portal_close.add_argument("system_number")
+        portal_close.add_argument("--reason", required=True)
 
     def _actor(self, username: str | None) -> Actor:
         if not username:
@@ -44,7 +52,7 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 actor = self._actor(as_user)
-                getattr(self, f"_{verb}")(actor, **options)
+                getattr(self, f"_{verb.replace('-', '_')}")(actor, **options)
         except DomainError as error:
             raise CommandError(f"{error.detail} ({error.code})")
 
@@ -81,3 +89,15 @@ class Command(BaseCommand):
         outcome = services.merge_people(actor, survivor_id=kept.public_id, duplicate_id=merged.public_id, reason=reason)
         moved = ", ".join(f"{label}: {count}" for label, count in sorted(outcome.moved.items())) or "nothing"
         self.stdout.write(f"Merged {merged.system_number} into {kept.system_number}. Moved {moved}.")
+
+    def _portal_open(self, actor, *, system_number, username, email, **_):
+        person = queries.get_person_by_system_number(actor, system_number)
+        user, password = open_portal_account(actor, person.public_id, username=username, email=email)
+        self.stdout.write(f"Portal account {user.username} opened for {person.system_number}.")
+        self.stdout.write(f"One-time password (shown once; hand it over in person): {password}")
+        self.stdout.write("They choose their own password and set up an authenticator app when they first sign in.")
+
+    def _portal_close(self, actor, *, system_number, reason, **_):
+        person = queries.get_person_by_system_number(actor, system_number)
+        account = close_portal_account(actor, person.public_id, reason=reason)
+        self.stdout.write(f"Portal account {account.user.username} closed; the user is disabled.")
