@@ -247,3 +247,28 @@ def test_no_search_operation_in_the_api_document_takes_terms_in_the_url(client):
                 path,
             )
     assert "post" in people_paths["/api/v1/people/search"]
+
+
+def test_portal_account_open_and_close_through_the_api(client, prison_a, prison_b):
+    from oms.accounts.models import User
+    from tests.factories import make_user
+    from tests.people.conftest import make_person
+
+    person = make_person(prison_a)
+    officer = make_user(roles=("probation_officer",), sites=(prison_a,))
+    path = f"{BASE}{person.public_id}/portal-account"
+    body = {"username": "ada.api"}
+    clerk = make_user(roles=("records_officer",), sites=(prison_a,))
+    assert client.post(path, body, content_type="application/json", **bearer(clerk)).status_code == 403
+    elsewhere = make_user(roles=("probation_officer",), sites=(prison_b,))
+    assert client.post(path, body, content_type="application/json", **bearer(elsewhere)).status_code == 404
+    auth = bearer(officer)
+    assert client.post(path, {"username": ""}, content_type="application/json", **auth).status_code == 422
+    opened = client.post(path, body, content_type="application/json", **auth)
+    assert opened.status_code == 201
+    assert User.objects.get(username="ada.api").check_password(opened.json()["one_time_password"])
+    again = client.post(path, {"username": "other"}, content_type="application/json", **auth)
+    assert again.status_code == 409 and again.json()["code"] == "people.portal_account_open"
+    closed = client.post(f"{path}/close", {"reason": "Order ended"}, content_type="application/json", **auth)
+    assert closed.status_code == 204
+    assert not User.objects.get(username="ada.api").is_active

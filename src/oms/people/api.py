@@ -38,6 +38,9 @@ from oms.people.schemas import (
     PersonOut,
     PersonUpdateIn,
     PhotoOut,
+    PortalAccountIn,
+    PortalAccountOut,
+    PortalCloseIn,
     RemoveIn,
     SearchIn,
     SearchOut,
@@ -171,6 +174,30 @@ def merge(request, payload: MergeIn):
             "dropped": outcome.dropped,
         },
     )
+
+
+@router.post(
+    "/{person_id}/portal-account",
+    response={201: PortalAccountOut, **ERRORS},
+    summary="Open the person's participant portal account (the one-time password is in this answer only)",
+)
+@api("people.manage_portal_accounts")
+def open_portal_account(request, person_id: uuid.UUID, payload: PortalAccountIn):
+    user, password = services.open_portal_account(
+        _actor(request), person_id, username=payload.username, email=payload.email
+    )
+    return Status(201, {"username": user.username, "one_time_password": password})
+
+
+@router.post(
+    "/{person_id}/portal-account/close",
+    response={204: None, **ERRORS},
+    summary="Close the person's participant portal account (its user is disabled)",
+)
+@api("people.manage_portal_accounts")
+def close_portal_account(request, person_id: uuid.UUID, payload: PortalCloseIn):
+    services.close_portal_account(_actor(request), person_id, reason=payload.reason)
+    return Status(204, None)
 
 
 @router.get("/{person_id}", response={200: PersonOut, **ERRORS}, summary="Read a person record (audited)")

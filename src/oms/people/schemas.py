@@ -159,6 +159,20 @@ class MergeIn(StrictIn):
     reason: str = Field(..., min_length=1, max_length=500)
 
 
+class PortalAccountIn(StrictIn):
+    username: str = Field(..., min_length=1, max_length=150)
+    email: str = Field("", max_length=254)
+
+
+class PortalAccountOut(Schema):
+    username: str
+    one_time_password: str  # shown once: the participant changes it and enrols an authenticator at first sign-in
+
+
+class PortalCloseIn(StrictIn):
+    reason: str = Field(..., min_length=1, max_length=500)
+
+
 class AliasIn(StrictIn):
     family_name: str = Field(..., min_length=1, max_length=100)
     given_name: str = Field("", max_length=100)

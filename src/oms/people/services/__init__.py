@@ -30,6 +30,7 @@ from oms.people.services.identity import (
 )
 from oms.people.services.merge import MergeOutcome, _references_to_person, merge_people
 from oms.people.services.photos import add_photo
+from oms.people.services.portal import close_portal_account, open_portal_account
 
 __all__ = [
     "EDITABLE_FIELDS",
@@ -47,12 +48,14 @@ __all__ = [
     "add_photo",
     "allocate",
     "close_alert",
+    "close_portal_account",
     "create_person",
     "end_allocation",
     "end_site_link",
     "link_person_to_site",
     "link_present_person",
     "merge_people",
+    "open_portal_account",
     "remove_address",
     "remove_alias",
     "remove_contact",
