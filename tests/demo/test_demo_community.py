@@ -19,7 +19,7 @@ from oms.demo.supervision import OFFICER_USERNAME, load_supervision
 from oms.diversion.models import HoursEntry, LedgerEntry, Participation
 from oms.monitoring.models import Alert, Condition, Device, MonitoringOrder
 from oms.monitoring.queries.orders import trail
-from oms.supervision.models import Appointment, Breach, ComplianceWarning, DrugTest, SupervisionCase, Violation
+from oms.supervision.models import Appointment, Breach, CheckIn, ComplianceWarning, DrugTest, SupervisionCase, Violation
 from oms.supervision.queries import cases as case_queries
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +46,10 @@ def test_supervision_fills_the_officers_caseload(population):
     assert DrugTest.objects.filter(result="negative").exists() and DrugTest.objects.filter(result="pending").exists()
     outcomes = set(Appointment.objects.values_list("outcome", flat=True))
     assert {"attended", "failed_unacceptable", "not_recorded"} <= outcomes
+    participant = User.objects.get(username=report.participant)
+    assert participant.portal_account.person.supervision_cases.get().officer == officer
+    assert participant.demo_account.role_code == "participant" and participant.check_password(services.DEMO_PASSWORD)
+    assert CheckIn.objects.filter(state="submitted").count() == 1 and CheckIn.objects.filter(state="reviewed").exists()
     assert load_supervision(OPERATOR).cases == 0
     with pytest.raises(PermissionDenied):
         load_supervision(Actor(user_id=1, username="someone"))
@@ -83,4 +87,6 @@ def test_diversion_participations_in_every_state(population):
     assert LedgerEntry.objects.filter(kind="payment", requirement__isnull=False).exists()
     terminated = Participation.objects.get(state="terminated")
     assert terminated.outcome_reason and terminated.requirements.get(kind="no_new_arrest").breached_on
+    participant = User.objects.get(username=report.participant)
+    assert participant.portal_account.person.diversion_participations.get().state == "active"
     assert load_diversion(OPERATOR).participations == 0

@@ -20,12 +20,14 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
+from django.conf import settings
+
 from oms.accounts.models import User
 from oms.audit.services import record_event
 from oms.core import clock
 from oms.core.actor import Actor
 from oms.core.errors import PermissionDenied
-from oms.demo.supervision import History, demo_user, local, weekday_on_or_after
+from oms.demo.supervision import History, demo_user, local, open_demo_portal, weekday_on_or_after
 from oms.diversion.models import Participation, Programme, Requirement
 from oms.diversion.services import participations as participation_services
 from oms.diversion.services import programmes as programme_services
@@ -37,6 +39,7 @@ SITE = "DIV-PTH"
 COORDINATOR_USERNAME = "demo.diversion_coordinator"  # oms.demo.services.demo_username("diversion_coordinator")
 ACTING_USERNAME = "demo.diversion.coordinator"
 PLACEMENT_USERNAME = "demo.diversion.placement"
+PARTICIPANT_USERNAME = "demo.participant.diversion"
 PROGRAMMES = [
     (
         "Pathways adult diversion",
@@ -105,6 +108,7 @@ class DiversionReport:
     hours_verified: int = 0
     payments: int = 0
     attendances: int = 0
+    participant: str = ""  # the demo portal login, when made
 
 
 @dataclass
@@ -125,6 +129,7 @@ class _Loader:
         self.report = report
         self.history = History()
         self.today = clock.today()
+        self.plans: list[_Plan] = []
 
     def programme(self, site: Site, name: str, description: str, eligibility: dict, fee: int) -> Programme:
         existing = Programme.objects.filter(site=site, name=name).first()
@@ -152,6 +157,7 @@ class _Loader:
             "terminated": rng.randint(60, 90),
         }[story]
         plan = _Plan(person, programme, story, self.today - dt.timedelta(days=ago))
+        self.plans.append(plan)
         self.history.at(local(plan.referred_on, 10), self._refer, plan)
         if story == "referred":
             return
@@ -401,6 +407,10 @@ def load_diversion(actor: Actor, *, seed: int = 1) -> DiversionReport:
     for person, story in zip(second, SECOND_STORIES, strict=False):
         loader.plan(person, programmes[1], story)
     loader.history.run()
+    active = [p for p in loader.plans if p.story == "active" and p.programme == programmes[0]]
+    if settings.DEMO_MODE and user is not None and active:
+        with clock.freeze(local(active[0].referred_on + dt.timedelta(days=7), 15)):
+            report.participant = open_demo_portal(coordinator, active[0].person, PARTICIPANT_USERNAME).username
     states = Participation.objects.filter(programme__in=programmes).values_list("state", flat=True)
     for state in states:
         report.by_state[state] = report.by_state.get(state, 0) + 1

@@ -67,6 +67,10 @@ STAFF_PLACEMENT: dict[str, tuple[str | None, str, tuple[str, ...]]] = {
     "health_worker": ("DEMO-PS", Scope.SITES, ("HMP-LKM",)),
     "analyst": (None, Scope.NATIONAL, ()),
     "partner_agency_user": ("DEMO-PA", Scope.SITES, ("PA-HBR",)),
+    "diversion_coordinator": ("DEMO-DIV", Scope.SITES, ("DIV-PTH",)),
+    # The monitoring centre watches every order of the probation service's people.
+    "monitoring_officer": ("DEMO-PROB", Scope.ORGANISATION, ("PRB-LKF",)),
+    "monitoring_feed": ("DEMO-PROB", Scope.ORGANISATION, ("PRB-LKF",)),
 }
 DEFAULT_PLACEMENT = ("DEMO-PS", Scope.SITES, ("HMP-LKM",))  # for roles added to SEED_ROLES later
 CASELOAD_ROLES = ("case_manager", "probation_officer")

@@ -29,19 +29,23 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 
 from oms.accounts.models import User
+from oms.accounts.queries import actor_for_user
 from oms.assessment.rules import ogrs3
 from oms.audit.services import record_event
 from oms.core import clock
 from oms.core.actor import Actor
 from oms.core.errors import PermissionDenied
 from oms.demo.assessment import _ogrs3_answers, assessor_actor
+from oms.demo.models import DemoAccount
 from oms.facilities.models import Site
 from oms.people.models import Person, PersonSiteLink
+from oms.people.services import portal as portal_services
 from oms.supervision.models import Appointment, SupervisionCase, Violation
 from oms.supervision.queries import sanctions as sanction_queries
 from oms.supervision.services import appointments as appointment_services
 from oms.supervision.services import breach as breach_services
 from oms.supervision.services import cases as case_services
+from oms.supervision.services import checkins as checkin_services
 from oms.supervision.services import requirements as requirement_services
 from oms.supervision.services import sanctions as sanction_services
 from oms.supervision.services import testing as testing_services
@@ -96,6 +100,9 @@ LICENCE_CONDITIONS = [
     "Tell the supervising officer about any developing intimate relationship",
 ]
 SUBSTANCES = [["Cocaine"], ["Cannabis"], ["Opiates"], ["Cocaine", "Cannabis"]]
+PARTICIPANT_USERNAME = "demo.participant.supervision"
+PARTICIPANT_ROLE = "participant"
+CHECK_IN_CASES = 3  # steady cases at the main office given weekly remote check-ins (the participant's first)
 
 
 class History:
@@ -151,6 +158,8 @@ class SupervisionReport:
     tests: int = 0
     violations: int = 0
     responses: int = 0
+    check_ins: int = 0
+    participant: str = ""  # the demo portal login, when made
     outcomes_by_kind: dict[str, int] = field(default_factory=dict)
 
 
@@ -181,6 +190,7 @@ class _Loader:
         self.history = History()
         self.today = clock.today()
         self.now = clock.now()
+        self.plans: list[_Case] = []
 
     # --- planning --------------------------------------------------------------------------------
 
@@ -225,6 +235,7 @@ class _Loader:
             ends_on = self.today + dt.timedelta(days=rng.randint(AHEAD_WEEKS * 7 + 3, 60))
         officer_id = officer.public_id if officer else None
         plan = _Case(person, office, kind, starts_on, ends_on, officer_id, self.actors[officer is not None], story)
+        self.plans.append(plan)
         if rng.random() < ASSESSED_SHARE or story == "override":
             self.history.at(local(starts_on, 8, 30) - dt.timedelta(days=7), self._assess, person)
         self.history.at(local(starts_on, 9), self._open, plan)
@@ -450,6 +461,82 @@ class _Loader:
         self.report.tests += 1
 
 
+def open_demo_portal(actor: Actor, person: Person, username: str) -> User:
+    """A participant portal account for ``person`` through the portal service, then given the demo password
+    (no change forced) and listed with the demo logins, like the demo staff (demo mode only, AUTH-5). The
+    participant enrols TOTP at first sign-in like everyone."""
+    from oms.demo.services import DEMO_PASSWORD  # the services module is the demo's entry point
+
+    user, _ = portal_services.open_portal_account(actor, person.public_id, username=username)
+    user.set_password(DEMO_PASSWORD)
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    DemoAccount.objects.get_or_create(user=user, defaults={"role_code": PARTICIPANT_ROLE})
+    return user
+
+
+def _check_ins(loader: _Loader, report: SupervisionReport) -> None:
+    """Weekly remote check-ins on a few steady cases of the demo officer's caseload. The first person gets
+    the demo participant login: last week's check-in submitted and reviewed, the one before expired, and
+    this week's submitted, waiting on the caseload for the officer's review."""
+    chosen = [p for p in loader.plans if p.story == "steady" and p.officer_id is not None][:CHECK_IN_CASES]
+    if not chosen or User.objects.filter(username=PARTICIPANT_USERNAME).exists():
+        return
+    today = loader.today
+    starts_on = today - dt.timedelta(days=15)  # the current week's check-in opened yesterday
+    for plan in chosen:
+        with clock.freeze(local(starts_on, 8)):
+            checkin_services.set_schedule(
+                plan.actor, case_id=plan.case.public_id, frequency="weekly", starts_on=starts_on
+            )
+    first = chosen[0]
+    with clock.freeze(local(starts_on, 8, 30)):
+        user = open_demo_portal(first.actor, first.person, PARTICIPANT_USERNAME)
+    report.participant = user.username
+    participant = actor_for_user(user, channel="web")
+    address = first.person.addresses.filter(is_primary=True).first()
+    identity = {"date_of_birth": first.person.date_of_birth, "postcode": address.postcode if address else ""}
+    answers = {"accommodation": "settled", "employment": "working", "substance_use": "none", "wellbeing": "okay"}
+    with clock.freeze(local(today - dt.timedelta(days=11), 9)):
+        checkin_services.expire_check_ins(loader.actor)  # the first week's, never submitted
+    with clock.freeze(local(today - dt.timedelta(days=8), 8)):
+        opened = checkin_services.open_due_check_ins(loader.actor)
+    mine = [c for c in opened if c.case_id == first.case.pk]
+    if mine:
+        with clock.freeze(local(today - dt.timedelta(days=8), 19)):
+            done = checkin_services.submit_check_in(
+                participant,
+                check_in_id=mine[0].public_id,
+                answers=answers,
+                message="All fine, working nights.",
+                **identity,
+            )
+        with clock.freeze(local(today - dt.timedelta(days=7), 10)):
+            checkin_services.review_check_in(
+                first.actor,
+                check_in_id=done.public_id,
+                outcome="satisfactory",
+                note="Read; no concerns.",
+                version=done.version,
+            )
+        report.check_ins += 1
+    with clock.freeze(local(today - dt.timedelta(days=4), 9)):
+        checkin_services.expire_check_ins(loader.actor)
+    with clock.freeze(max(local(today - dt.timedelta(days=1), 8), loader.now - dt.timedelta(hours=20))):
+        opened = checkin_services.open_due_check_ins(loader.actor)
+    mine = [c for c in opened if c.case_id == first.case.pk]
+    if mine:
+        with clock.freeze(max(mine[0].opens_at + dt.timedelta(hours=2), loader.now - dt.timedelta(hours=3))):
+            checkin_services.submit_check_in(
+                participant,
+                check_in_id=mine[0].public_id,
+                answers={**answers, "accommodation": "at_risk"},
+                message="My landlord has given me notice. Can we talk about it?",
+                **identity,
+            )
+        report.check_ins += 1
+
+
 def load_supervision(actor: Actor, *, seed: int = 1) -> SupervisionReport:
     """Cases, appointments, warnings, a breach, tests and violations at each demo probation office that
     has no supervision cases yet (operator only)."""
@@ -465,6 +552,8 @@ def load_supervision(actor: Actor, *, seed: int = 1) -> SupervisionReport:
         at_main = office.code == MAIN_OFFICE
         loader.office(office, CASES.get(office.code, DEFAULT_CASES), officer if at_main else None)
     loader.history.run()
+    if settings.DEMO_MODE and as_officer is not None:
+        _check_ins(loader, report)
     if report.cases:
         record_event(
             actor,

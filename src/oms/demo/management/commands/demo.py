@@ -10,9 +10,12 @@ from oms.core.actor import Actor
 from oms.core.errors import DomainError
 from oms.demo import services
 from oms.demo.custody import load_custody
+from oms.demo.diversion import load_diversion
 from oms.demo.incidents import load_incidents
+from oms.demo.monitoring import load_monitoring
 from oms.demo.rehabilitation import load_rehabilitation
 from oms.demo.sentencing import load_sentencing
+from oms.demo.supervision import load_supervision
 from oms.people.models import Person
 
 
@@ -55,6 +58,9 @@ class Command(BaseCommand):
                 sentencing = load_sentencing(Actor.system(channel="cli", name="oms demo"), seed=options["seed"])
                 rehabilitation = load_rehabilitation(Actor.system(channel="cli", name="oms demo"), seed=options["seed"])
                 incidents = load_incidents(Actor.system(channel="cli", name="oms demo"), seed=options["seed"])
+                supervision = load_supervision(Actor.system(channel="cli", name="oms demo"), seed=options["seed"])
+                monitoring = load_monitoring(Actor.system(channel="cli", name="oms demo"), seed=options["seed"])
+                diversion = load_diversion(Actor.system(channel="cli", name="oms demo"), seed=options["seed"])
         except DomainError as exc:
             raise CommandError(exc.detail)
         rows = ", ".join(f"{count} {table}" for table, count in sorted(report.rows.items()))
@@ -83,6 +89,21 @@ class Command(BaseCommand):
             f"{incidents.charges} disciplinary charges with {incidents.hearings} hearings "
             f"({incidents.punishments} punishments, {incidents.additional_days} additional days), "
             f"{incidents.emergencies} emergencies stood down ({incidents.roll_marks} roll marks)."
+        )
+        self.stdout.write(
+            f"Demo supervision: {supervision.cases} cases ({supervision.allocated} on the demo probation "
+            f"officer's caseload), {supervision.appointments} appointments ({supervision.outcomes} with outcomes), "
+            f"{supervision.warnings} warnings, {supervision.breaches} breach, {supervision.tests} drug tests, "
+            f"{supervision.violations} violations."
+        )
+        self.stdout.write(
+            f"Demo monitoring: {monitoring.devices} devices, {monitoring.orders} orders, {monitoring.fixes} fixes, "
+            f"{monitoring.alerts_open} open alerts."
+        )
+        states = ", ".join(f"{count} {state.replace('_', ' ')}" for state, count in diversion.by_state.items())
+        self.stdout.write(
+            f"Demo diversion: {diversion.programmes} programmes, {diversion.participations} participations "
+            f"({states or 'none'}), {diversion.hours_logged} hours entries ({diversion.hours_verified} verified)."
         )
         if report.staff:
             self.stdout.write(f"Demo staff accounts: {len(report.staff)} (see `oms demo_logins`).")

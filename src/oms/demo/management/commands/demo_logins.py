@@ -16,7 +16,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not settings.DEMO_MODE:
             raise CommandError("Demo users exist only in demo mode (AUTH-5): set OMS_DEMO_MODE=1.")
-        accounts = list(DemoAccount.objects.select_related("user").order_by("role_code"))
+        accounts = list(DemoAccount.objects.select_related("user__portal_account__person").order_by("role_code"))
         if not accounts:
             self.stdout.write("No demo accounts yet: run `OMS_DEMO_MODE=1 oms demo --people 2000`.")
             return
@@ -27,7 +27,9 @@ class Command(BaseCommand):
         self.stdout.write("")
         for account in accounts:
             role_name = SEED_ROLES.get(account.role_code, (account.role_code,))[0]
-            self.stdout.write(f"  {account.user.username.ljust(width)}  {role_name}")
+            portal = getattr(account.user, "portal_account", None)
+            whose = f": {portal.person.given_name} {portal.person.family_name}'s own record" if portal else ""
+            self.stdout.write(f"  {account.user.username.ljust(width)}  {role_name}{whose}")
         self.stdout.write("")
         self.stdout.write(
             "Every account enrols an authenticator (TOTP) at first login, like any real account: scan the\n"
