@@ -336,3 +336,29 @@ def test_alert_end_before_start_and_alias_born_in_the_future(client, alice, smit
         },
     )
     assert _errors(alias) == ["Date of birth used with this name must be in the past"]
+
+
+def test_portal_account_pages_open_show_the_password_once_and_close(client, prison_a):
+    from oms.accounts.models import User
+    from tests.factories import login_verified, make_user
+    from tests.people.conftest import make_person
+
+    person = make_person(prison_a)
+    officer = make_user(roles=("probation_officer",), sites=(prison_a,))
+    login_verified(client, officer)
+    profile = client.get(f"/people/{person.public_id}/")
+    assert "Open a portal account" in profile.content.decode()
+    empty = client.post(f"/people/{person.public_id}/portal-account/new", {"username": ""})
+    assert empty.status_code == 422 and "Enter a username" in empty.content.decode()
+    opened = client.post(f"/people/{person.public_id}/portal-account/new", {"username": "ada.page"})
+    assert opened.status_code == 200
+    password = opened.content.decode().split('data-testid="portal-password">')[1].split("<")[0]
+    assert User.objects.get(username="ada.page").check_password(password)
+    profile = client.get(f"/people/{person.public_id}/").content.decode()
+    assert "ada.page" in profile and password not in profile
+    closed = client.post(f"/people/{person.public_id}/portal-account/close", {"reason": "Order ended"})
+    assert closed.status_code == 302
+    assert not User.objects.get(username="ada.page").is_active
+    clerk = make_user(roles=("records_officer",), sites=(prison_a,))
+    login_verified(client, clerk)
+    assert client.get(f"/people/{person.public_id}/portal-account/new").status_code == 403

@@ -155,6 +155,31 @@ class CloseAlertForm(forms.Form):
     )
 
 
+class PortalAccountForm(forms.Form):
+    username = _text(
+        "Username for the participant",
+        max_length=150,
+        required="Enter a username",
+        help_text="They sign in with this. Use letters, numbers, dots or dashes.",
+    )
+    email = forms.EmailField(
+        label="Email address (optional)",
+        required=False,
+        max_length=254,
+        help_text="Reminders go here when email notifications are switched on.",
+        error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"},
+    )
+
+
+class ClosePortalAccountForm(forms.Form):
+    reason = _text(
+        "Why is the portal account being closed?",
+        max_length=500,
+        required="Enter why the portal account is being closed",
+        widget=forms.Textarea,
+    )
+
+
 class CaseNoteForm(forms.Form):
     type = _choice("Type of note", "Select the type of note")
     text = _text("Note", max_length=10000, required="Enter the note", widget=forms.Textarea)

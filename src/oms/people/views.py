@@ -93,6 +93,9 @@ def profile(request, public_id, tab="overview"):
         context["has_photo"] = queries.has_photo(person)
         context["elsewhere"] = queries.profile_links(actor, person)
         context["panels"] = queries.profile_panels(actor, person)
+        if actor.has("people.manage_portal_accounts"):
+            context["portal_account"] = queries.open_portal_account_of(person)
+            context["can_manage_portal"] = True
     elif tab == "alerts":
         context["alerts"] = queries.list_alerts(actor, person)
     elif tab == "notes":
@@ -297,6 +300,44 @@ def add_alert(request, public_id):
         tab="alerts",
         success="Alert added.",
         save=lambda p, d: services.add_alert(request.actor, person_id=p.public_id, **d),
+    )
+
+
+@page("people.manage_portal_accounts")
+def open_portal_account(request, public_id):
+    """Open the participant's portal account; the one-time password is shown on this answer only (never
+    stored in a message or the session), to be handed over in person."""
+    person, redirect_to = _person_or_redirect(request, public_id)
+    if redirect_to:
+        return redirect_to
+    form = forms.PortalAccountForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        opened = service_errors_on(
+            form,
+            lambda: services.open_portal_account(request.actor, person.public_id, **form.cleaned_data),
+        )
+        if opened is not None:
+            user, password = opened
+            shown = {"person": person, "username": user.username, "password": password}
+            return render(request, "people/portal_opened.html", shown)
+    return render(
+        request,
+        "people/form_page.html",
+        {"form": form, "person": person, "title": "Open a portal account", "button": "Open portal account"},
+        status=422 if form.errors else 200,
+    )
+
+
+@page("people.manage_portal_accounts")
+def close_portal_account(request, public_id):
+    return _sub_record_page(
+        request,
+        public_id,
+        form=forms.ClosePortalAccountForm(posted(request)),
+        title="Close the portal account",
+        button="Close portal account",
+        success="Portal account closed. The participant can no longer sign in.",
+        save=lambda p, d: services.close_portal_account(request.actor, p.public_id, reason=d["reason"]),
     )
 
 

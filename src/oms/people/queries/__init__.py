@@ -9,6 +9,7 @@ the survivor. Pages redirect to the survivor; the API answers 404 with that code
 """
 
 from oms.people.queries.duplicates import DuplicateCandidate, find_duplicate_candidates
+from oms.people.queries.portal import open_portal_account_of, portal_person
 from oms.people.queries.profile_links import (
     ProfileFact,
     ProfilePanel,
@@ -49,6 +50,8 @@ from oms.people.queries.search import SEARCH_LIMIT_MAX, PersonHit, SearchResult,
 from oms.people.queries.timeline import TimelineEntry, timeline
 
 __all__ = [
+    "open_portal_account_of",
+    "portal_person",
     "ProfileFact",
     "ProfilePanel",
     "profile_panels",

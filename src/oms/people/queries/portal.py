@@ -22,3 +22,8 @@ def portal_person(actor: Actor) -> Person:
     if account is None or account.person.merged_into_id is not None:
         raise NotFound("No portal account.", code="people.portal_not_linked")
     return account.person
+
+
+def open_portal_account_of(person: Person) -> PortalAccount | None:
+    """The person's open portal account, for staff who manage it (the caller has checked permission)."""
+    return PortalAccount.objects.select_related("user").filter(person=person, closed_at__isnull=True).first()
