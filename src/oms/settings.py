@@ -282,6 +282,12 @@ SCHEDULE = {
         "every": timedelta(minutes=5),
     },
     "monitoring.purge_fixes": {"task": "oms.monitoring.tasks.purge_fixes", "every": timedelta(days=1)},
+    # Remote check-ins (docs/supervision-checkins.md): both idempotent, so hourly is safe.
+    "supervision.expire_check_ins": {"task": "oms.supervision.tasks.expire_check_ins", "every": timedelta(hours=1)},
+    "supervision.send_check_in_reminders": {
+        "task": "oms.supervision.tasks.send_check_in_reminders",
+        "every": timedelta(hours=1),
+    },
 }
 
 # --- Logging: no personal data in logs (DP-2); request id on each line ---------------------------
