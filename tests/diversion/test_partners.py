@@ -324,6 +324,22 @@ def test_withdrawn_consent_hides_the_referral_and_withdraws_it(cora_actor, pat, 
     assert "diversion.partner_referral_withdrawn" in actions(referral)
 
 
+def test_withdrawal_dates(cora_actor, housing_org, participation):
+    c = consent(cora_actor, participation, housing_org, given_on=D(2026, 5, 20))
+    for when, field in ((D(2026, 5, 19), "withdrawn_on"), (D(2026, 6, 2), "withdrawn_on")):
+        with pytest.raises(RuleViolation) as caught:
+            services.withdraw_consent(cora_actor, consent_id=c.public_id, reason="Asked", withdrawn_on=when)
+        assert caught.value.field == field
+    with pytest.raises(RuleViolation) as caught:
+        services.withdraw_consent(cora_actor, consent_id=c.public_id, reason=" ")
+    assert caught.value.field == "reason"
+    done = services.withdraw_consent(cora_actor, consent_id=c.public_id, reason="Asked", withdrawn_on=D(2026, 5, 25))
+    assert done.withdrawn_on == D(2026, 5, 25) and queries.consent_state(done) == "withdrawn"
+    with pytest.raises(RuleViolation) as caught:
+        services.withdraw_consent(cora_actor, consent_id=c.public_id, reason="Again")
+    assert caught.value.code == "diversion.consent_withdrawn"
+
+
 def test_expired_consent_hides_the_referral_and_cannot_be_used(cora_actor, pat, housing_org, participation):
     c = consent(cora_actor, participation, housing_org, expires_on=D(2026, 6, 30))
     referral = send(cora_actor, participation, c)

@@ -130,7 +130,13 @@ def withdraw_consent(actor: Actor, *, consent_id, reason: str, withdrawn_on: dt.
         raise RuleViolation(
             "The withdrawal date cannot be in the future", code="diversion.in_future", field="withdrawn_on"
         )
-    consent.withdrawn_on = max(withdrawn_on, consent.given_on)
+    if withdrawn_on < consent.given_on:
+        raise RuleViolation(
+            "Consent cannot be withdrawn before the date it was given",
+            code="diversion.consent_dates",
+            field="withdrawn_on",
+        )
+    consent.withdrawn_on = withdrawn_on
     consent.withdrawn_reason = reason
     consent.withdrawn_by_id = actor.user_id
     consent.save()
