@@ -273,3 +273,16 @@ def test_api_permission_matrix_for_schedule(client, request, who, status, case):
         **bearer(user),
     )
     assert response.status_code == status
+
+
+def test_stop_check_ins_page_and_api(client, frank, pete, case, check_in):
+    login_verified(client, frank)
+    assert client.post(f"/supervision/cases/{case.public_id}/check-ins/stop/").status_code == 302
+    assert not case.check_in_schedules.filter(active=True).exists()
+    check_in.refresh_from_db()
+    assert check_in.state == "created"  # the open one stays open
+    again = client.post(f"/supervision/cases/{case.public_id}/check-ins/stop/", follow=True)
+    assert "no check-in schedule" in again.content.decode()
+    url = f"{BASE}/cases/{case.public_id}/check-in-schedule"
+    assert client.delete(url, **bearer(frank)).status_code == 409
+    assert client.delete(url, **bearer(pete)).status_code == 404

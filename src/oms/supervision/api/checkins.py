@@ -131,6 +131,16 @@ def set_schedule(request, case_id: str, payload: SupervisionCheckInScheduleIn):
     return schedule_out(services.set_schedule(request.actor, case_id=case_id, **payload.model_dump()))
 
 
+@router.delete(
+    "/cases/{case_id}/check-in-schedule",
+    response={200: SupervisionCheckInScheduleOut, **ERRORS},
+    summary="Stop the case's check-ins (those already open stay open)",
+)
+@api(RECORD)
+def end_schedule(request, case_id: str):
+    return schedule_out(services.end_schedule(request.actor, case_id=case_id))
+
+
 @router.get("/check-ins", response={200: list[SupervisionCheckInOut], **ERRORS}, summary="Check-ins, newest first")
 @api(VIEW)
 def list_check_ins(request, filters: Query[SupervisionCheckInListQuery]):

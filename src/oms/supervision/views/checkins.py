@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from oms.core import clock
+from oms.core.errors import Conflict
 from oms.people.views import _PhotoSizeLimit
 from oms.supervision.forms import checkins as forms
 from oms.supervision.queries import cases as case_queries
@@ -61,6 +62,20 @@ def schedule_set(request, case_id):
     return form_page(
         request, form, person=found.person, title="Remote check-ins", lead=lead, button="Save", back=case_url(found)
     )
+
+
+@page(RECORD)
+def schedule_end(request, case_id):
+    """POST only (the button on the case page): stop opening check-ins."""
+    found = case_queries.find_case(request.actor, case_id)
+    if request.method == "POST":
+        try:
+            services.end_schedule(request.actor, case_id=found.public_id)
+        except Conflict as error:
+            messages.error(request, error.detail)
+            return redirect(case_url(found))
+        return done(request, found, "Check-ins stopped")
+    return redirect(case_url(found))
 
 
 @page(RECORD)
@@ -158,6 +173,7 @@ urlpatterns = [
     path("portal/", portal, name="portal"),
     path("portal/check-ins/<str:check_in_id>/", portal_check_in, name="portal_check_in"),
     path("cases/<str:case_id>/check-ins/schedule/", schedule_set, name="check_in_schedule"),
+    path("cases/<str:case_id>/check-ins/stop/", schedule_end, name="check_in_schedule_end"),
     path("check-ins/<str:check_in_id>/review/", check_in_review, name="check_in_review"),
     path("check-ins/<str:check_in_id>/photo/", check_in_photo, name="check_in_photo"),
 ]
