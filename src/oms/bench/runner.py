@@ -1,6 +1,7 @@
 """The benchmark suite: load a population (B9), search it (B4), record a movement window and read the
 roll of a 10,000-bed facility (B5), recalculate 100,000 people's release dates (B6), verify an audit
-chain (B10).
+chain (B10), evaluate monitoring fixes against raw shapely (B1) and ingest fixes through the API against
+a raw COPY, sustained and in a burst (B2).
 
 The suite writes synthetic data, so it runs only against a database holding no people: the ``bench``
 command gives it a database of its own (see ``oms.bench.database`` and docs/benchmarks.md).
@@ -16,12 +17,13 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from oms.bench import b4_search, b5_movements, b5_roll, b6_release_dates, b9_bulk_load
+from oms.bench import b1_monitoring, b2_ingest, b4_search, b5_movements, b5_roll, b6_release_dates, b9_bulk_load
 from oms.core import clock
 from oms.core.errors import Conflict
 from oms.people.models import Person
 
-ALL = ("B4", "B5", "B6", "B9", "B10")
+ALL = ("B1", "B2", "B4", "B5", "B6", "B9", "B10")
+B1_TARGET_RATIO = 0.5  # evaluation at least half as fast as raw shapely on the same batch
 
 
 @dataclass(frozen=True)
@@ -30,11 +32,36 @@ class Tier:
     queries_per_kind: int
     brute_force_queries: int
     batch_size: int
+    b1_fixes: int = 100_000
+    b2: dict | None = None
 
 
 TIERS = {
-    "small": Tier(people=10_000, queries_per_kind=100, brute_force_queries=30, batch_size=5_000),
-    "1m": Tier(people=1_000_000, queries_per_kind=200, brute_force_queries=20, batch_size=10_000),
+    "small": Tier(
+        people=10_000,
+        queries_per_kind=100,
+        brute_force_queries=30,
+        batch_size=5_000,
+        b2={"devices": 1_000, "fitted": 100, "steps": 10, "sustained_seconds": 10},
+    ),
+    "1m": Tier(
+        people=1_000_000,
+        queries_per_kind=200,
+        brute_force_queries=20,
+        batch_size=10_000,
+        b1_fixes=1_000_000,
+        b2={"devices": 1_000, "fitted": 1_000, "steps": 60, "sustained_seconds": 60},
+    ),
+}
+# ``people`` given (quick checks, tests): a fleet small enough for a test, every part still run.
+B2_QUICK = {
+    "devices": 50,
+    "fitted": 5,
+    "steps": 2,
+    "sustained_seconds": 1,
+    "rate": 50,
+    "burst": 150,
+    "burst_batch": 100,
 }
 
 
@@ -136,6 +163,30 @@ def run_suite(
             results["benchmarks"]["B10"] = b10
             log(_b10_line(b10))
 
+    if "B1" in only:
+        fixes = 20_000 if people is not None else settings_tier.b1_fixes
+        log(f"B1: evaluating {fixes:,} fixes against one order's zones and curfew vs raw shapely...")
+        b1 = b1_monitoring.run(fixes=fixes, vertices=200, repeats=3)
+        ratio = b1["raw_shapely_cpu_s"] / b1["evaluate_cpu_s"] if b1["evaluate_cpu_s"] else None
+        b1.update(
+            {
+                "benchmark": "B1",
+                "ratio_to_raw": round(ratio, 3) if ratio is not None else None,
+                "target_ratio": B1_TARGET_RATIO,
+                "meets_target": ratio is not None and ratio >= B1_TARGET_RATIO,
+            }
+        )
+        results["benchmarks"]["B1"] = b1
+        log(_b1_line(b1))
+
+    if "B2" in only:
+        sizes = B2_QUICK if people is not None else settings_tier.b2
+        log(f"B2: fix ingest through the API vs raw COPY, then sustained and burst ({sizes['devices']:,} devices)...")
+        b2 = b2_ingest.run(**sizes, log=log)
+        results["benchmarks"]["B2"] = b2
+        for line in _b2_lines(b2):
+            log(line)
+
     results["seconds"] = round(time.perf_counter() - started, 1)
     results["all_targets_met"] = all(b.get("meets_target", False) for b in results["benchmarks"].values())
     return results
@@ -161,6 +212,29 @@ def _cpu_count() -> int:
 
 def _verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
+
+
+def _b1_line(b1: dict) -> str:
+    return (
+        f"B1 evaluation: {b1['fixes']:,} fixes, {b1['zones']} zones; OMS {b1['evaluate_cpu_s']} CPU s vs raw shapely"
+        f" {b1['raw_shapely_cpu_s']} CPU s = {b1['ratio_to_raw']}x of raw (target >= {b1['target_ratio']}x)"
+        f" {_verdict(b1['meets_target'])}"
+    )
+
+
+def _b2_lines(b2: dict) -> list[str]:
+    sustained, burst = b2["sustained"], b2["burst"]
+    binding = "" if b2["ratio_binding"] else " (binding on PostgreSQL)"
+    return [
+        f"B2 ingest: {b2['fixes']:,} fixes in batches of {b2['batch_size']:,}; API {b2['api_fixes_per_s']:,}/s"
+        f" ({b2['api_cpu_us_per_fix']} CPU us/fix) vs raw {b2['raw_fixes_per_s']:,}/s = {b2['ratio_to_raw']}x"
+        f" (target >= {b2['target_ratio']}x{binding}) {_verdict(b2['meets_ratio'])}",
+        f"  sustained {sustained['target_fixes_per_s']:,}/s for {sustained['seconds']} s: achieved"
+        f" {sustained['achieved_fixes_per_s']:,}/s, lag p50 {sustained['lag_p50_s']} s p99 {sustained['lag_p99_s']} s,"
+        f" {sustained['accepted']:,}/{sustained['sent']:,} stored {_verdict(sustained['meets_target'])}",
+        f"  burst {burst['fixes']:,} fixes at once: drained in {burst['drain_s']} s ({burst['drain_fixes_per_s']:,}/s),"
+        f" {burst['stored']:,} stored, {burst['lost']} lost {_verdict(burst['meets_target'])}",
+    ]
 
 
 def _b9_line(b9: dict) -> str:

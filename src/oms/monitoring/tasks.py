@@ -19,6 +19,10 @@ def check_silent_devices() -> int:
 
 @task()
 def purge_fixes() -> int:
-    """Delete fixes older than the retention period (OMS_MONITORING["FIX_RETENTION_DAYS"])."""
+    """The daily fix-table upkeep: create the coming days' partitions (PostgreSQL), then remove fixes older
+    than the retention period (OMS_MONITORING["FIX_RETENTION_DAYS"]; expired day partitions are dropped)."""
+    actor = Actor.system(name="monitoring")
     with transaction.atomic():
-        return fixes.purge_fixes(Actor.system(name="monitoring"))
+        fixes.prepare_partitions(actor)
+    with transaction.atomic():
+        return fixes.purge_fixes(actor)

@@ -10,6 +10,7 @@ Re-posting a batch is safe: a fix already stored for the device and time is coun
 import datetime as dt
 
 from ninja import Field, Router, Schema
+from pydantic import BaseModel, ConfigDict
 
 from oms.monitoring.services import fixes as services
 from oms.web.access import api
@@ -19,7 +20,13 @@ router = Router()
 INGEST = "monitoring.ingest_fixes"
 
 
-class MonitoringFixIn(StrictIn):
+class MonitoringFixIn(BaseModel):
+    """One fix. A plain pydantic model rather than a ninja ``Schema``: ninja's per-object wrapper (made for
+    reading Django models) was half the cost of validating a 5,000-fix batch. Still refuses unknown
+    fields, as StrictIn does."""
+
+    model_config = ConfigDict(extra="forbid")
+
     device: str = Field(..., min_length=1, max_length=40, description="the device serial number")
     time: dt.datetime = Field(..., description="when the fix was taken, with its UTC offset")
     latitude: float
