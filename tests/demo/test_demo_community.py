@@ -7,9 +7,11 @@ from __future__ import annotations
 import time
 
 import pytest
+from django.db import transaction
 
 from oms.accounts.models import User
 from oms.accounts.queries import actor_for_user
+from oms.core import clock
 from oms.core.actor import Actor
 from oms.core.errors import PermissionDenied
 from oms.demo import services
@@ -17,7 +19,7 @@ from oms.demo.diversion import load_diversion
 from oms.demo.monitoring import DEVICES, load_monitoring
 from oms.demo.supervision import OFFICER_USERNAME, load_supervision
 from oms.diversion.models import HoursEntry, LedgerEntry, Participation
-from oms.monitoring.models import Alert, Condition, Device, MonitoringOrder
+from oms.monitoring.models import Alert, Condition, Device, Fix, MonitoringOrder
 from oms.monitoring.queries.orders import trail
 from oms.supervision.models import Appointment, Breach, CheckIn, ComplianceWarning, DrugTest, SupervisionCase, Violation
 from oms.supervision.queries import cases as case_queries
@@ -90,3 +92,61 @@ def test_diversion_participations_in_every_state(population):
     participant = User.objects.get(username=report.participant)
     assert participant.portal_account.person.diversion_participations.get().state == "active"
     assert load_diversion(OPERATOR).participations == 0
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _signature() -> dict:
+    def rows(queryset, *fields):
+        return sorted(tuple(str(v) for v in row) for row in queryset.values_list(*fields))
+
+    return {
+        "cases": rows(
+            SupervisionCase.objects,
+            "person__system_number",
+            "kind",
+            "starts_on",
+            "ends_on",
+            "level_override",
+            "officer",
+        ),
+        "appointments": rows(Appointment.objects, "case__person__system_number", "kind", "starts_at", "outcome"),
+        "tests": rows(DrugTest.objects, "case__person__system_number", "due_on", "result", "substances"),
+        "violations": rows(Violation.objects, "case__person__system_number", "severity", "response"),
+        "breaches": rows(Breach.objects, "case__person__system_number", "state"),
+        "check_ins": rows(CheckIn.objects, "case__person__system_number", "opens_at", "state"),
+        "orders": rows(MonitoringOrder.objects, "reference", "person__system_number", "starts_on", "ends_on"),
+        "conditions": rows(Condition.objects, "order__reference", "kind", "zone__geojson", "timetable"),
+        "alerts": rows(Alert.objects, "order__reference", "kind", "opened_at", "closed_at", "outcome"),
+        "fixes": rows(Fix.objects, "device__serial", "recorded_at", "latitude", "longitude", "battery_pct"),
+        "participations": rows(Participation.objects, "person__system_number", "programme__name", "state"),
+        "hours": rows(HoursEntry.objects, "requirement__participation__person__system_number", "worked_on", "minutes"),
+        "ledger": rows(LedgerEntry.objects, "participation__person__system_number", "kind", "amount_minor", "on"),
+    }
+
+
+def test_the_same_seed_gives_the_same_community_and_a_second_load_adds_nothing(population):
+    at = clock.now()
+    signatures = []
+    for _ in range(2):
+        try:
+            with transaction.atomic(), clock.freeze(at):
+                started = time.process_time()
+                load_supervision(OPERATOR, seed=3)
+                load_monitoring(OPERATOR, seed=3)
+                load_diversion(OPERATOR, seed=3)
+                cpu = time.process_time() - started
+                assert cpu < 30  # CPU seconds, generous for the shared machine (about 5 s measured)
+                signatures.append(_signature())
+                counts = {name: len(values) for name, values in signatures[-1].items()}
+                load_supervision(OPERATOR, seed=3)
+                load_monitoring(OPERATOR, seed=3)
+                load_diversion(OPERATOR, seed=3)
+                assert {name: len(values) for name, values in _signature().items()} == counts
+                raise _Rollback
+        except _Rollback:
+            pass
+    assert signatures[0] == signatures[1]
+    assert all(signatures[0].values())

@@ -479,9 +479,12 @@ def _check_ins(loader: _Loader, report: SupervisionReport) -> None:
     """Weekly remote check-ins on a few steady cases of the demo officer's caseload. The first person gets
     the demo participant login: last week's check-in submitted and reviewed, the one before expired, and
     this week's submitted, waiting on the caseload for the officer's review."""
-    chosen = [p for p in loader.plans if p.story == "steady" and p.officer_id is not None][:CHECK_IN_CASES]
-    if not chosen or User.objects.filter(username=PARTICIPANT_USERNAME).exists():
+    steady = [p for p in loader.plans if p.story == "steady" and p.officer_id is not None]
+    # The participant answers the identity questions with the postcode on their record, so needs one.
+    housed = [p for p in steady if p.person.addresses.filter(is_primary=True).exclude(postcode="").exists()]
+    if not housed or User.objects.filter(username=PARTICIPANT_USERNAME).exists():
         return
+    chosen = [housed[0], *[p for p in steady if p is not housed[0]]][:CHECK_IN_CASES]
     today = loader.today
     starts_on = today - dt.timedelta(days=15)  # the current week's check-in opened yesterday
     for plan in chosen:
