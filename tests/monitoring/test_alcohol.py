@@ -27,6 +27,7 @@ from oms.monitoring.services import alcohol as services
 from oms.monitoring.services import devices as device_services
 from oms.monitoring.services import orders as order_services
 from oms.monitoring.services.orders import ConditionSpec
+from tests.factories import login_verified
 from tests.monitoring.conftest import NOW
 from tests.people.test_api import bearer
 
@@ -305,3 +306,15 @@ def test_alcohol_readings_through_the_api(client, mona, feed, mona_actor, person
     queue = client.get("/api/v1/monitoring/alerts", **bearer(mona)).json()
     kinds = sorted(a["kind"] for a in (queue["items"] if isinstance(queue, dict) else queue))
     assert kinds == [ALCOHOL_DETECTED, ALCOHOL_TAMPER]
+
+
+def test_the_order_page_shows_recent_readings(client, mona, mona_actor, feed_actor, person):
+    with clock.freeze(NOW - 6 * HOUR):
+        order = alcohol_order(mona_actor, person)
+        fitted(mona_actor, order, "ALC-1", "alcohol_tag")
+    services.ingest_alcohol_readings(
+        feed_actor, rows=[reading("ALC-1", NOW - 2 * HOUR, 32.5), reading("ALC-1", NOW - HOUR, 0, obstructed=True)]
+    )
+    body = login_verified(client, mona).get(f"/monitoring/orders/{order.public_id}/").content.decode()
+    assert "Alcohol readings" in body and "32.5" in body and "Obstructed" in body
+    assert "Alcohol above the threshold" in body

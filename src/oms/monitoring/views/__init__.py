@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from oms.core.errors import Conflict
 from oms.monitoring.forms import DeviceForm, OutcomeForm
 from oms.monitoring.queries import orders as queries
+from oms.monitoring.queries.alcohol import recent_readings
 from oms.monitoring.rules.map_svg import MapZone
 from oms.monitoring.rules.map_svg import render as render_map
 from oms.monitoring.services import alerts as alert_services
@@ -25,6 +26,7 @@ VIEW = "monitoring.view"
 HANDLE = "monitoring.handle_alerts"
 DEVICES = "monitoring.manage_devices"
 TRAIL_HOURS = 24
+ALCOHOL_HOURS = 72  # a drinking episode on a transdermal tag spans hours; three days shows its shape
 
 
 @page(VIEW)
@@ -97,6 +99,10 @@ def order(request, order_id):
             "map": order_map(found, conditions),
             "trail_hours": TRAIL_HOURS,
             "can_manage": request.actor.has("monitoring.manage_orders"),
+            "alcohol_readings": recent_readings(found, hours=ALCOHOL_HOURS)
+            if any(c.kind == "alcohol" for c in conditions)
+            else [],
+            "alcohol_hours": ALCOHOL_HOURS,
         },
     )
 
