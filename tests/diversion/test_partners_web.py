@@ -225,3 +225,14 @@ def test_page_permission_matrix(client, cora, vic, alice, pat, tom, housing_org,
     services.withdraw_consent(actor_of(cora), consent_id=c.public_id, reason="Asked")
     assert client.get(url).status_code == 404
     assert not Disclosure.objects.exists()
+
+
+def test_every_category_serialises_through_the_api(client, cora, pat, housing_org, participation):
+    c = consent(actor_of(cora), participation, housing_org, list(rules.CATEGORIES))
+    referral = send(actor_of(cora), participation, c)
+    seen = client.get(f"{BASE}/partner/referrals/{referral.public_id}", **bearer(pat))
+    assert seen.status_code == 200, seen.content
+    body = seen.json()
+    assert set(body) - rules.REFERRAL_FIELDS == set(rules.FIELD_CATEGORY) - {"treatment_needs", "employment_needs"}
+    assert body["date_of_birth"] == "2001-03-04" and body["address"] == "1 Canal Row, Northtown, NT1 1AA"
+    assert {r["label"] for r in body["requirements"]} >= {"Community service: 20 hours"}
