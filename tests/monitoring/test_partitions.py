@@ -138,3 +138,15 @@ def test_the_purge_drops_expired_day_partitions_and_deletes_expired_default_rows
     # The next day, the straddling day has expired whole.
     assert fix_services.purge_fixes(Actor.system(), older_than_days=89) == 1
     assert straddling_day not in partitions.day_partitions()
+
+
+@postgresql_only
+def test_a_fix_stored_between_the_check_and_the_copy_is_still_a_duplicate(feed_actor, tag, monkeypatch):
+    fix_services.ingest_fixes(feed_actor, rows=[row("TAG-1", NOW)])
+    # As if a concurrent ingest stored it after this batch looked: the COPY meets the unique key.
+    monkeypatch.setattr(fix_services, "_stored_postgresql", lambda candidates: set())
+    result = fix_services.ingest_fixes(
+        feed_actor, rows=[row("TAG-1", NOW), row("TAG-1", NOW - dt.timedelta(minutes=1))]
+    )
+    assert (result.accepted, result.duplicates) == (1, 1)
+    assert Fix.objects.count() == 2

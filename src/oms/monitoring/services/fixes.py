@@ -16,7 +16,8 @@ import math
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 
-from django.db import connection
+import psycopg
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 
 from oms.audit.services import record_event
@@ -162,27 +163,74 @@ def ingest_fixes(actor: Actor, *, rows: list[FixRow]) -> IngestResult:
 
 
 def _insert_postgresql(candidates, lineages, now) -> list[tuple[int, dt.datetime]]:
+    """Write the batch's new fixes; returns the keys written. The fast path: one query finds which of the
+    batch's keys are already stored, and the rest go straight into the table with COPY (the driver's
+    bulk path, a raw writer's speed). If a concurrent ingest stores one of them between the check and the
+    COPY, the unique key refuses it, the COPY is undone (savepoint) and the batch goes through the
+    conflict-proof path instead."""
+    connection.ensure_connection()
+    stored = _stored_postgresql(candidates)
+    fresh = [key for key in candidates if key not in stored]
+    if not fresh:
+        return []
+    try:
+        with transaction.atomic(), connection.connection.cursor() as cursor, cursor.copy(_COPY_FIX_SQL) as copy:
+            for key in fresh:
+                copy.write_row((*_values(key, candidates[key][1], lineages.get(key)), now))
+    except (IntegrityError, psycopg.errors.UniqueViolation):
+        return _insert_skipping_conflicts(candidates, lineages, now)
+    return fresh
+
+
+def _values(key, row: FixRow, lineage) -> tuple:
+    device_pk, at = key
+    return (
+        device_pk,
+        at,
+        float(row.latitude),
+        float(row.longitude),
+        float(row.accuracy),
+        row.battery,
+        row.strap,
+        lineage,
+    )
+
+
+def _stored_postgresql(candidates) -> set[tuple[int, dt.datetime]]:
+    """The batch's keys already in the table: one query, the keys as two array parameters bound on the
+    server (not spelt out in the SQL text), the time range letting PostgreSQL skip other days' partitions."""
+    times = [at for _, at in candidates]
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(
+            "SELECT f.device_id, f.recorded_at FROM monitoring_fix f"
+            " JOIN unnest(%s::bigint[], %s::timestamptz[]) AS k(device_id, recorded_at)"
+            " ON f.device_id = k.device_id AND f.recorded_at = k.recorded_at"
+            " WHERE f.recorded_at BETWEEN %s AND %s",
+            [[device_pk for device_pk, _ in candidates], times, min(times), max(times)],
+        )
+        return {(device_pk, at.astimezone(dt.UTC)) for device_pk, at in cursor.fetchall()}
+
+
+_COPY_FIX_SQL = (
+    "COPY monitoring_fix (device_id, recorded_at, latitude, longitude, accuracy_m, battery_pct, strap, lineage,"
+    " received_at) FROM STDIN"
+)
+
+
+def _insert_skipping_conflicts(candidates, lineages, now) -> list[tuple[int, dt.datetime]]:
     """COPY the batch into a temporary table, then one INSERT ... SELECT of it that skips fixes already
     stored (the unique key decides, so a concurrent ingest of the same fix cannot slip through) and
-    returns the keys actually written. COPY is the driver's fastest way in; ON CONFLICT cannot be used
-    with COPY itself, hence the staging table (per session, emptied by the INSERT that reads it)."""
-    connection.ensure_connection()
+    returns the keys actually written. ON CONFLICT cannot be used with COPY itself, hence the staging
+    table (per session, emptied by the INSERT that reads it)."""
     with connection.connection.cursor() as cursor:
-        cursor.execute(_STAGING_SQL)
+        if getattr(connection, "_oms_fix_staging", None) is not connection.connection:
+            cursor.execute(_STAGING_SQL)
+            # Known to exist once committed (a rolled-back CREATE leaves nothing): one round trip less a batch.
+            driver_connection = connection.connection
+            transaction.on_commit(lambda: setattr(connection, "_oms_fix_staging", driver_connection))
         with cursor.copy(_COPY_SQL) as copy:
-            for (device_pk, at), (_, row) in candidates.items():
-                copy.write_row(
-                    (
-                        device_pk,
-                        at,
-                        float(row.latitude),
-                        float(row.longitude),
-                        float(row.accuracy),
-                        row.battery,
-                        row.strap,
-                        lineages.get((device_pk, at)),
-                    )
-                )
+            for key, (_, row) in candidates.items():
+                copy.write_row(_values(key, row, lineages.get(key)))
         cursor.execute(_INSERT_SQL, [now])
         return [(device_pk, at.astimezone(dt.UTC)) for device_pk, at in cursor.fetchall()]
 
