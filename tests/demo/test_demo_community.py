@@ -91,6 +91,7 @@ def test_diversion_participations_in_every_state(population):
     assert terminated.outcome_reason and terminated.requirements.get(kind="no_new_arrest").breached_on
     participant = User.objects.get(username=report.participant)
     assert participant.portal_account.person.diversion_participations.get().state == "active"
+    assert HoursEntry.objects.filter(logged_by=participant, verified_at__isnull=True).count() == 1
     assert load_diversion(OPERATOR).participations == 0
 
 

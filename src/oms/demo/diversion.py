@@ -23,13 +23,16 @@ from dataclasses import dataclass, field
 from django.conf import settings
 
 from oms.accounts.models import User
+from oms.accounts.queries import actor_for_user
 from oms.audit.services import record_event
 from oms.core import clock
 from oms.core.actor import Actor
 from oms.core.errors import PermissionDenied
 from oms.demo.supervision import History, demo_user, local, open_demo_portal, weekday_on_or_after
 from oms.diversion.models import Participation, Programme, Requirement
+from oms.diversion.services import messages as message_services
 from oms.diversion.services import participations as participation_services
+from oms.diversion.services import portal as portal_services
 from oms.diversion.services import programmes as programme_services
 from oms.diversion.services import progress as progress_services
 from oms.facilities.models import Site
@@ -366,6 +369,38 @@ class _Loader:
         )
 
 
+def _portal(coordinator: Actor, plan: _Plan, report: DiversionReport) -> None:
+    """The demo participant login for an active participant, who has since logged hours on the portal
+    (awaiting the coordinator's verification), checked in, and been sent a message."""
+    if User.objects.filter(username=PARTICIPANT_USERNAME).exists():
+        return
+    today = clock.today()
+    with clock.freeze(local(plan.referred_on + dt.timedelta(days=7), 15)):
+        user = open_demo_portal(coordinator, plan.person, PARTICIPANT_USERNAME)
+    report.participant = user.username
+    participant = actor_for_user(user, channel="web")
+    participation = Participation.objects.get(pk=plan.participation.pk)
+    with clock.freeze(local(today - dt.timedelta(days=3), 11)):
+        message_services.send_message(
+            coordinator,
+            participation_id=participation.public_id,
+            subject="Your next victim awareness session",
+            body="The next session is on Thursday at 6pm at the Pathways office. Please bring your workbook.",
+        )
+    with clock.freeze(local(today - dt.timedelta(days=1), 19)):
+        portal_services.log_own_hours(
+            participant,
+            requirement_id=plan.requirements["community_service"].public_id,
+            worked_on=today - dt.timedelta(days=1),
+            minutes=180,
+            place="Larkford food bank",
+            supervisor_name="Mrs Okafor (volunteer lead)",
+            description="Sorting the weekend donations",
+        )
+        portal_services.check_in(participant, wellbeing="okay", note="Busy week but keeping up.")
+    report.hours_logged += 1
+
+
 def _people(site: Site, count: int) -> list[Person]:
     return list(
         Person.objects.filter(
@@ -409,8 +444,7 @@ def load_diversion(actor: Actor, *, seed: int = 1) -> DiversionReport:
     loader.history.run()
     active = [p for p in loader.plans if p.story == "active" and p.programme == programmes[0]]
     if settings.DEMO_MODE and user is not None and active:
-        with clock.freeze(local(active[0].referred_on + dt.timedelta(days=7), 15)):
-            report.participant = open_demo_portal(coordinator, active[0].person, PARTICIPANT_USERNAME).username
+        _portal(coordinator, active[0], report)
     states = Participation.objects.filter(programme__in=programmes).values_list("state", flat=True)
     for state in states:
         report.by_state[state] = report.by_state.get(state, 0) + 1
