@@ -166,3 +166,10 @@ def test_portal_api_permission_cases(client, cora, jade, participation, other, c
     assert client.post(f"/api/v1/diversion/hours/{entry.public_id}/verify", **auth).status_code == 403
     assert client.get(f"/api/v1/diversion/participations/{participation.public_id}", **auth).status_code == 403
     assert CoordinatorMessage.objects.filter(read_at__isnull=False).count() == 0
+
+
+def test_a_participant_not_on_a_programme_gets_a_plain_answer(client, person):
+    from tests.factories import make_participant
+
+    page = login_verified(client, make_participant(person)).get("/diversion/portal/")
+    assert page.status_code == 200 and "You are not on a diversion programme" in page.content.decode()

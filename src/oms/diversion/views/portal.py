@@ -11,6 +11,7 @@ from django.contrib import messages as flash
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 
+from oms.core.errors import NotFound
 from oms.diversion.forms import portal as forms
 from oms.diversion.queries import portal as queries
 from oms.diversion.services import messages as message_services
@@ -36,7 +37,13 @@ def _form(request, form, *, title: str, button: str, lead: str = ""):
 
 @page(USE_PORTAL)
 def portal(request):
-    found = queries.overview(request.actor)
+    try:
+        found = queries.overview(request.actor)
+    except NotFound as error:
+        if error.code != "diversion.participation_not_found":
+            raise
+        # The participant role also serves people under supervision only: a plain answer, not a 404 page.
+        return render(request, "diversion/portal_none.html")
     p = found.detail.participation
     return render(
         request,
