@@ -286,3 +286,13 @@ def test_stop_check_ins_page_and_api(client, frank, pete, case, check_in):
     url = f"{BASE}/cases/{case.public_id}/check-in-schedule"
     assert client.delete(url, **bearer(frank)).status_code == 409
     assert client.delete(url, **bearer(pete)).status_code == 404
+
+
+def test_an_oversized_photo_is_stopped_while_uploading(client, participant, check_in):
+    login_verified(client, participant)
+    big = SimpleUploadedFile("me.jpg", b"\xff\xd8\xff" + b"\x00" * (2 * 1024 * 1024), "image/jpeg")
+    response = client.post(f"/supervision/portal/check-ins/{check_in.public_id}/", {**form_data(), "photo": big})
+    assert response.status_code == 422
+    assert "smaller than 2 MB" in response.content.decode()
+    check_in.refresh_from_db()
+    assert check_in.state == "created"
