@@ -15,6 +15,7 @@ import secrets
 import urllib.request
 
 import pytest
+from django.db import transaction
 from playwright.sync_api import expect
 
 from oms.accounts.api_auth import hash_token
@@ -108,8 +109,10 @@ def test_device_leaves_its_inclusion_zone_and_the_officer_acknowledges(
 
     order = MonitoringOrder.objects.get(reference="E2E-1")
     # Fitting a tag has no page yet (the API does it): arranged through the service as the officer.
-    tag = device_services.add_device(actor_of(mona), serial="TAG-E2E", kind="gps_tag")
-    fitted = device_services.assign_device(actor_of(mona), device_id=tag.public_id, order_id=order.public_id)
+    # (in a transaction of its own, as a page or command would: the live-server test runs in autocommit)
+    with transaction.atomic():
+        tag = device_services.add_device(actor_of(mona), serial="TAG-E2E", kind="gps_tag")
+        fitted = device_services.assign_device(actor_of(mona), device_id=tag.public_id, order_id=order.public_id)
 
     # Nothing yet in the queue.
     page.goto("/monitoring/")
