@@ -184,7 +184,8 @@ class _Loader:
             self.history.at(local(arrested + dt.timedelta(days=6), 15), self._terminate, plan)
 
     def _progress(self, plan: _Plan, signed: dt.date, last: dt.date) -> None:
-        """Weekly community service, fortnightly classes and tests, payments on the plan."""
+        """Weekly community service and check-ins, fortnightly classes and tests, payments on the plan's
+        dates (an odd one missed unless the participant goes on to complete)."""
         rng = self.rng
         completing = plan.story == "completed"
         day = weekday_on_or_after(signed + dt.timedelta(days=3))
@@ -198,11 +199,13 @@ class _Loader:
             if week % 2 == 0 and week < 12:
                 self.history.at(local(day, 18), self._attend, plan, "classes", day, completing)
                 self.history.at(local(day, 12), self._attend, plan, "drug_tests", day, completing)
-            if week % 2 == 1 and week < 12:
-                self.history.at(local(day, 9, 30), self._pay, plan, day, completing)
             self.history.at(local(day, 10, 15), self._attend, plan, "check_ins", day, completing)
             day += dt.timedelta(days=7)
             week += 1
+        instalment = signed + dt.timedelta(days=14)  # the payment plan's dates (every 14 days from then)
+        while instalment <= last:
+            self.history.at(local(instalment, 9, 30), self._pay, plan, instalment, completing)
+            instalment += dt.timedelta(days=14)
 
     # --- steps -----------------------------------------------------------------------------------
 
@@ -234,7 +237,6 @@ class _Loader:
             version=participation.version,
             prior_convictions=5 if plan.story == "ineligible" else self.rng.choice((0, 0, 1)),
             pending_charges=False,
-            offence_category="theft" if plan.story != "ineligible" else None,
         )
 
     def _sign(self, plan: _Plan, signed: dt.date) -> None:
