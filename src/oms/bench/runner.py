@@ -42,7 +42,7 @@ TIERS = {
         queries_per_kind=100,
         brute_force_queries=30,
         batch_size=5_000,
-        b2={"devices": 1_000, "fitted": 100, "steps": 10, "sustained_seconds": 10},
+        b2={"devices": 1_000, "fitted": 100, "steps": 20, "sustained_seconds": 10},
     ),
     "1m": Tier(
         people=1_000_000,

@@ -125,6 +125,11 @@ def drop_expired(cutoff: dt.datetime, connection=None) -> tuple[int, list[str]]:
     connection = connection or default_connection
     removed, dropped = 0, []
     with connection.cursor() as cursor:
+        # Fixes inserted earlier in this transaction leave deferred foreign-key checks queued on their
+        # partition, and PostgreSQL will not drop a table with pending trigger events: run them now.
+        # (Django declares every foreign key DEFERRABLE INITIALLY DEFERRED, so DEFERRED after is the default.)
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         for day, name in sorted(day_partitions(connection).items()):
             if day_bounds(day)[1] > cutoff:
                 continue
