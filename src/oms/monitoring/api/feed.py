@@ -61,7 +61,10 @@ class MonitoringIngestOut(Schema):
 )
 @api(INGEST)
 def ingest_fixes(request, payload: MonitoringFixBatchIn):
-    rows = [services.FixRow(**row.model_dump()) for row in payload.fixes]
+    rows = [
+        services.FixRow(f.device, f.time, f.latitude, f.longitude, f.accuracy, f.battery, f.strap)
+        for f in payload.fixes
+    ]
     result = services.ingest_fixes(request.actor, rows=rows)
     return {
         "accepted": result.accepted,

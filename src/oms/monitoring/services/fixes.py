@@ -198,12 +198,13 @@ def _values(key, row: FixRow, lineage) -> tuple:
 
 def _stored_postgresql(candidates) -> set[tuple[int, dt.datetime]]:
     """The batch's keys already in the table: one query, the keys as two array parameters bound on the
-    server (not spelt out in the SQL text), the time range letting PostgreSQL skip other days' partitions."""
+    server in binary (not spelt out in the SQL text), the time range letting PostgreSQL skip other days'
+    partitions."""
     times = [at for _, at in candidates]
     with psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(
             "SELECT f.device_id, f.recorded_at FROM monitoring_fix f"
-            " JOIN unnest(%s::bigint[], %s::timestamptz[]) AS k(device_id, recorded_at)"
+            " JOIN unnest(%b::bigint[], %b::timestamptz[]) AS k(device_id, recorded_at)"
             " ON f.device_id = k.device_id AND f.recorded_at = k.recorded_at"
             " WHERE f.recorded_at BETWEEN %s AND %s",
             [[device_pk for device_pk, _ in candidates], times, min(times), max(times)],
