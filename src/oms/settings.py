@@ -282,6 +282,11 @@ SCHEDULE = {
         "every": timedelta(minutes=5),
     },
     "monitoring.purge_fixes": {"task": "oms.monitoring.tasks.purge_fixes", "every": timedelta(days=1)},
+    # A breath test window that ended without a clean test is an alert, noticed within minutes.
+    "monitoring.check_missed_alcohol_tests": {
+        "task": "oms.monitoring.tasks.check_missed_alcohol_tests",
+        "every": timedelta(minutes=5),
+    },
     # Remote check-ins (docs/supervision-checkins.md): both idempotent, so hourly is safe.
     "supervision.expire_check_ins": {"task": "oms.supervision.tasks.expire_check_ins", "every": timedelta(hours=1)},
     "supervision.send_check_in_reminders": {

@@ -185,3 +185,9 @@ def test_other_office_is_404(client, owen, mona_actor, person):
     )
     assert answer.status_code == 404
     assert MonitoringOrder.objects.count() == 1
+
+
+def test_the_persons_record_links_to_their_monitoring_orders(client, mona, person):
+    profile = login_verified(client, mona).get(f"/people/{person.public_id}/")
+    assert profile.status_code == 200
+    assert f'href="/monitoring/people/{person.public_id}/orders/"' in profile.content.decode()

@@ -7,7 +7,7 @@ from django.db import transaction
 from django_tasks import task
 
 from oms.core.actor import Actor
-from oms.monitoring.services import fixes
+from oms.monitoring.services import alcohol, fixes
 
 
 @task()
@@ -15,6 +15,13 @@ def check_silent_devices() -> int:
     """Open a no-fix alert for each order whose devices have gone quiet for longer than the gap."""
     with transaction.atomic():
         return fixes.check_silent_devices(Actor.system(name="monitoring"))
+
+
+@task()
+def check_missed_alcohol_tests() -> int:
+    """Open an alcohol_test_missed alert for each order whose scheduled breath-test window ended untested."""
+    with transaction.atomic():
+        return alcohol.check_missed_alcohol_tests(Actor.system(name="monitoring"))
 
 
 @task()

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from oms.core.errors import Conflict, RuleViolation
 from oms.monitoring.forms.orders import AddConditionForm, OrderForm, VaryForm, condition_field
@@ -36,6 +37,13 @@ def _run(form, call):
 
 def _form_page(request, template, context, form):
     return render(request, template, {**context, "form": form}, status=422 if form.errors else 200)
+
+
+def monitoring_profile_links(actor, person) -> list[tuple[str, str]]:
+    """The "Electronic monitoring" link on the person's record, for those who may read monitoring."""
+    if not actor.has(VIEW):
+        return []
+    return [("Electronic monitoring", reverse("monitoring:person_orders", kwargs={"person_id": person.public_id}))]
 
 
 @page(VIEW)
