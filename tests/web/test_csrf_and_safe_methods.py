@@ -10,8 +10,15 @@ from django.test import Client
 from tests.factories import login_verified
 from tests.web.routes import has_parameters, walk
 
-# Rows a GET may add by design: audited reads (AUD-1), and the session bookkeeping of SES-1.
-WRITES_ALLOWED_ON_GET = {"audit.auditevent", "audit.auditcheckpoint", "sessions.session", "accounts.usersession"}
+# Rows a GET may add by design: audited reads (AUD-1), a partner's read recorded as a disclosure
+# (docs/diversion-partners.md), and the session bookkeeping of SES-1.
+WRITES_ALLOWED_ON_GET = {
+    "audit.auditevent",
+    "audit.auditcheckpoint",
+    "diversion.disclosure",
+    "sessions.session",
+    "accounts.usersession",
+}
 
 
 def csrf_client(user) -> Client:

@@ -107,6 +107,12 @@ SECTIONS = (
         "Diversion programmes: referrals, agreements, participants' progress, fees and compliance reports.",
     ),
     Section(
+        "Referrals to us",
+        ("diversion:partner_referrals",),
+        "diversion.partner_view",
+        "Referrals made to your organisation, showing only what each participant consented to share.",
+    ),
+    Section(
         "Monitoring",
         ("monitoring:alerts",),
         "monitoring.view",
