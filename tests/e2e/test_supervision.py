@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import transaction
 from playwright.sync_api import expect
 
 from oms.core import clock
@@ -35,6 +36,12 @@ def person(office_c):
 def case(person, office_c, frank):
     case = make_case(person, office=office_c, officer=frank, starts_on=clock.today() - dt.timedelta(days=30))
     make_appointment(case, clock.now() - dt.timedelta(days=1))
+    with transaction.atomic():  # the services lock rows, as their entry points do (a real commit: live server)
+        _schedule_and_submit(case, person, frank)
+    return case
+
+
+def _schedule_and_submit(case, person, frank):
     services.set_schedule(actor_of(frank), case_id=case.public_id, frequency="weekly", starts_on=clock.today())
     services.submit_check_in(
         actor_of(make_participant(person, "noor")),
@@ -44,7 +51,6 @@ def case(person, office_c, frank):
         answers={"accommodation": "settled", "employment": "looking", "substance_use": "none", "wellbeing": "okay"},
         message="I moved in with my sister last week.",
     )
-    return case
 
 
 def test_officer_reviews_a_check_in_and_records_a_missed_appointment(page, frank, case, screenshot):
