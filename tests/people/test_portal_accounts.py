@@ -108,3 +108,19 @@ def test_a_participant_cannot_open_staff_pages(client, prison_a):
     for path in ("/people/", "/people/new", "/accounts/users", "/audit/"):
         response = client.get(path)
         assert response.status_code in (403, 404), path
+
+
+def test_the_portal_account_holds_where_the_persons_own_notices_go(officer, prison_a):
+    from oms.people.queries.portal import portal_recipients
+
+    person = make_person(prison_a, family="Owen", given="Ada")
+    assert portal_recipients(person) == ()
+    with pytest.raises(RuleViolation):
+        open_portal_account(actor_of(officer), person.public_id, username="ada", phone="call me")
+    open_portal_account(
+        actor_of(officer), person.public_id, username="ada", email="ada@example.org", phone="+44 7700 900123"
+    )
+    (recipient,) = portal_recipients(person)
+    assert (recipient.name, recipient.email, recipient.phone) == ("Ada Owen", "ada@example.org", "+44 7700 900123")
+    close_portal_account(actor_of(officer), person.public_id, reason="Order ended")
+    assert portal_recipients(person) == ()

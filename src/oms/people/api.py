@@ -184,7 +184,7 @@ def merge(request, payload: MergeIn):
 @api("people.manage_portal_accounts")
 def open_portal_account(request, person_id: uuid.UUID, payload: PortalAccountIn):
     user, password = services.open_portal_account(
-        _actor(request), person_id, username=payload.username, email=payload.email
+        _actor(request), person_id, username=payload.username, email=payload.email, phone=payload.phone
     )
     return Status(201, {"username": user.username, "one_time_password": password})
 

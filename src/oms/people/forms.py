@@ -169,6 +169,12 @@ class PortalAccountForm(forms.Form):
         help_text="Reminders go here when email notifications are switched on.",
         error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"},
     )
+    phone = forms.CharField(
+        label="Mobile phone number (optional)",
+        required=False,
+        max_length=30,
+        help_text="Text reminders go here when text notifications are switched on. They hold no details.",
+    )
 
 
 class ClosePortalAccountForm(forms.Form):

@@ -317,6 +317,8 @@ class PortalAccount(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="portal_account")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="portal_accounts")
+    # Where reminders go by text (the e-mail is the user's); given by the person for the portal's notices.
+    phone = models.CharField(max_length=30, blank=True)
     opened_at = models.DateTimeField()
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

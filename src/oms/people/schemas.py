@@ -162,6 +162,7 @@ class MergeIn(StrictIn):
 class PortalAccountIn(StrictIn):
     username: str = Field(..., min_length=1, max_length=150)
     email: str = Field("", max_length=254)
+    phone: str = Field("", max_length=30)
 
 
 class PortalAccountOut(Schema):

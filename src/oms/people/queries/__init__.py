@@ -9,7 +9,7 @@ the survivor. Pages redirect to the survivor; the API answers 404 with that code
 """
 
 from oms.people.queries.duplicates import DuplicateCandidate, find_duplicate_candidates
-from oms.people.queries.portal import open_portal_account_of, portal_person
+from oms.people.queries.portal import open_portal_account_of, portal_person, portal_recipients
 from oms.people.queries.profile_links import (
     ProfileFact,
     ProfilePanel,
@@ -52,6 +52,7 @@ from oms.people.queries.timeline import TimelineEntry, timeline
 __all__ = [
     "open_portal_account_of",
     "portal_person",
+    "portal_recipients",
     "ProfileFact",
     "ProfilePanel",
     "profile_panels",

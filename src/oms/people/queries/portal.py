@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from oms.core.actor import Actor, Scope
 from oms.core.errors import NotFound
+from oms.core.notifications import Recipient
 from oms.people.models import Person, PortalAccount
 
 
@@ -27,3 +28,14 @@ def portal_person(actor: Actor) -> Person:
 def open_portal_account_of(person: Person) -> PortalAccount | None:
     """The person's open portal account, for staff who manage it (the caller has checked permission)."""
     return PortalAccount.objects.select_related("user").filter(person=person, closed_at__isnull=True).first()
+
+
+def portal_recipients(person: Person) -> tuple[Recipient, ...]:
+    """Where the person's own notices go (check-in reminders, messages, due dates): the e-mail and phone of
+    their open, active portal account. Empty without one: the person record holds no contact details of
+    the person's own, and nobody is messaged at an address they did not give for it."""
+    accounts = PortalAccount.objects.select_related("user").filter(
+        person=person, closed_at__isnull=True, user__is_active=True
+    )
+    name = f"{person.given_name} {person.family_name}"
+    return tuple(Recipient(name, account.user.email or "", account.phone) for account in accounts)

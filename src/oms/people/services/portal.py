@@ -24,6 +24,17 @@ PARTICIPANT_ROLE = "participant"
 MANAGE = "people.manage_portal_accounts"
 
 
+def _valid_phone(phone: str) -> str:
+    """A phone number for text reminders: digits, spaces and an optional leading +, 7 to 15 digits."""
+    phone = (phone or "").strip()
+    digits = phone[1:] if phone.startswith("+") else phone
+    if phone and (not digits.replace(" ", "").isdigit() or not 7 <= len(digits.replace(" ", "")) <= 15):
+        raise RuleViolation(
+            "Enter a telephone number, like 07700 900 982 or +44 7700 900 982", code="people.phone", field="phone"
+        )
+    return phone
+
+
 @transaction.atomic
 def open_portal_account(
     actor: Actor, person_public_id, *, username: str, email: str = "", phone: str = ""
@@ -54,14 +65,16 @@ def open_portal_account(
     user.set_password(password)
     user.save()
     UserRole.objects.create(user=user, role=Role.objects.get(code=PARTICIPANT_ROLE))
-    account = PortalAccount.objects.create(user=user, person=person, opened_at=clock.now(), opened_by_id=actor.user_id)
+    account = PortalAccount.objects.create(
+        user=user, person=person, phone=_valid_phone(phone), opened_at=clock.now(), opened_by_id=actor.user_id
+    )
     record_event(
         actor,
         "people.portal_account_opened",
         object_type="portal_account",
         object_id=account.pk,
         subject_person_id=person.pk,
-        changed_fields=["username", "email"] if email else ["username"],
+        changed_fields=["username"] + (["email"] if email else []) + (["phone"] if phone else []),
         details={"username": username},
     )
     return user, password

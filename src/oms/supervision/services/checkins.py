@@ -25,7 +25,7 @@ from oms.core import clock, notifications
 from oms.core.actor import Actor
 from oms.core.errors import Conflict, RuleViolation
 from oms.people import rules as people_rules
-from oms.people.models import PortalAccount
+from oms.people.queries.portal import portal_recipients
 from oms.supervision.models import CheckIn, CheckInSchedule, SupervisionCase
 from oms.supervision.queries import cases as case_queries
 from oms.supervision.queries import checkins as queries
@@ -308,19 +308,9 @@ def expire_check_ins(actor: Actor, *, now: dt.datetime | None = None) -> int:
 
 
 def person_recipient(person) -> notifications.Recipient | None:
-    """Where the person's notices go: the e-mail (and phone, when the account holds one) of their open
-    portal account; None without one (the person record itself holds no contact details of its own)."""
-    account = (
-        PortalAccount.objects.select_related("user")
-        .filter(person=person, closed_at__isnull=True)
-        .order_by("-opened_at")
-        .first()
-    )
-    if account is None:
-        return None
-    email = account.user.email or ""
-    phone = getattr(account, "phone", "") or getattr(account.user, "phone", "") or ""
-    return notifications.Recipient(person.full_name, email, phone)
+    """Where the person's notices go: their open portal account's e-mail and phone; None without one."""
+    recipients = portal_recipients(person)
+    return recipients[0] if recipients else None
 
 
 def _portal_link() -> str:

@@ -36,6 +36,7 @@ class Command(BaseCommand):
         portal_open.add_argument("system_number")
         portal_open.add_argument("--username", required=True)
         portal_open.add_argument("--email", default="")
+        portal_open.add_argument("--phone", default="", help="for text reminders")
         portal_close = verbs.add_parser("portal-close", help="close the person's participant portal account")
         portal_close.add_argument("system_number")
         portal_close.add_argument("--reason", required=True)
@@ -90,9 +91,9 @@ class Command(BaseCommand):
         moved = ", ".join(f"{label}: {count}" for label, count in sorted(outcome.moved.items())) or "nothing"
         self.stdout.write(f"Merged {merged.system_number} into {kept.system_number}. Moved {moved}.")
 
-    def _portal_open(self, actor, *, system_number, username, email, **_):
+    def _portal_open(self, actor, *, system_number, username, email, phone, **_):
         person = queries.get_person_by_system_number(actor, system_number)
-        user, password = open_portal_account(actor, person.public_id, username=username, email=email)
+        user, password = open_portal_account(actor, person.public_id, username=username, email=email, phone=phone)
         self.stdout.write(f"Portal account {user.username} opened for {person.system_number}.")
         self.stdout.write(f"One-time password (shown once; hand it over in person): {password}")
         self.stdout.write("They choose their own password and set up an authenticator app when they first sign in.")
