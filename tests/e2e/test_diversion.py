@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import transaction
 from playwright.sync_api import expect
 
 from oms.core import clock
@@ -42,6 +43,13 @@ def dan(dv1):
 
 @pytest.fixture
 def participation(dv1, cora):
+    # Services run inside the request's transaction in the application; here the test is that
+    # transaction (PostgreSQL refuses select_for_update outside one).
+    with transaction.atomic():
+        return _active_participation(dv1, cora)
+
+
+def _active_participation(dv1, cora):
     actor = actor_of(cora)
     programme = Programme.objects.create(
         site=dv1, name="First-time offender programme", eligibility={"min_age": 18}, created_at=clock.now()
