@@ -135,8 +135,9 @@ class DeviceAssignment(models.Model):
 
 
 class Fix(models.Model):
-    """One position report. Partitioned by day on PostgreSQL is the plan for scale (docs/monitoring.md);
-    here a plain table with the retention purge (``services.fixes.purge_fixes``)."""
+    """One position report. On PostgreSQL the table is partitioned by UTC day (migration 0003, partitions
+    made ahead by ``services.partitions``) and the retention purge drops whole expired days; on SQLite it
+    is a plain table whose purge deletes rows (``services.fixes.purge_fixes``, docs/monitoring.md)."""
 
     class Strap(models.TextChoices):
         OK = "ok", "Intact"

@@ -1,4 +1,4 @@
-"""``oms bench --tier small|1m [--output FILE] [--only B4,B5,B6,B9,B10] [--people N]``: the benchmark suite.
+"""``oms bench --tier small|1m [--output FILE] [--only B1,B2,B4,B5,B6,B9,B10] [--people N]``: the benchmark suite.
 
 The command never benchmarks the configured database: it prepares the bench's own database
 (``OMS_BENCH_DATABASE_URL``, or a temporary SQLite file), then runs the suite in a child process
@@ -24,14 +24,14 @@ CHILD_FLAG = "OMS_BENCH_CHILD"
 
 class Command(BaseCommand):
     help = (
-        "Run the benchmark suite (B4 search, B5 movements and roll, B6 release dates, B9 bulk load, B10 audit"
-        " verify) on a database of its own."
+        "Run the benchmark suite (B1 zone evaluation, B2 fix ingest, B4 search, B5 movements and roll, B6 release"
+        " dates, B9 bulk load, B10 audit verify) on a database of its own."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--tier", choices=sorted(runner.TIERS), default="small")
         parser.add_argument("--output", help="write the JSON results to this file (default var/bench-<tier>.json)")
-        parser.add_argument("--only", default=",".join(runner.ALL), help="comma-separated: B4,B5,B6,B9,B10")
+        parser.add_argument("--only", default=",".join(runner.ALL), help="comma-separated: B1,B2,B4,B5,B6,B9,B10")
         parser.add_argument("--people", type=int, help="override the tier's population (for quick checks)")
 
     def handle(self, *args, **options):
