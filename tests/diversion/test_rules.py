@@ -354,3 +354,18 @@ def test_transitions(current, wanted, legal):
             states.check_transition(current, wanted)
         assert caught.value.field == "state"
         assert caught.value.code == "diversion.illegal_transition"
+
+
+@pytest.mark.parametrize(
+    "req, text",
+    [
+        (R("community_service", D(2026, 7, 1), target=40, done=8, pending=7), "8 of 40 hours done (7 awaiting"),
+        (R("classes", D(2026, 7, 1), target=1, done=0), "0 of 1 session done; due 1 July 2026"),
+        (R("restitution", D(2026, 7, 1), target=32000, done=5334), "53.34 of 320.00 paid"),
+        (R("no_new_arrest", D(2026, 9, 1)), "No new arrest so far; runs to 1 September 2026"),
+    ],
+)
+def test_explanations_read_in_units_money_and_dates(req, text):
+    """What the participant, the coordinator and the court read: hours, sessions, money and dates, not raw
+    minor units and ISO dates."""
+    assert text in progress.requirement_status(req, D(2026, 6, 1)).explanation

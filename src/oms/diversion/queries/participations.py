@@ -18,6 +18,7 @@ from oms.core.errors import NotFound
 from oms.core.ids import parse_public_id
 from oms.diversion.models import ClassAttendance, HoursEntry, LedgerEntry, Participation, Programme, Requirement
 from oms.diversion.rules import progress as rules
+from oms.diversion.rules.progress import format_minor
 
 VIEW = "diversion.view"
 
@@ -121,12 +122,6 @@ def requirement_label(requirement: Requirement) -> str:
     if requirement.detail:
         label += f" ({requirement.detail})"
     return label
-
-
-def format_minor(amount: int) -> str:
-    sign = "-" if amount < 0 else ""
-    amount = abs(amount)
-    return f"{sign}{amount // 100:,}.{amount % 100:02d}"
 
 
 @dataclass

@@ -15,6 +15,36 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 DUE_SOON_DAYS = 7
+# What a requirement's numbers count, for the explanation a participant, coordinator or court reads.
+UNITS = {
+    "community_service": ("hour", "hours"),
+    "classes": ("session", "sessions"),
+    "counselling": ("session", "sessions"),
+    "drug_tests": ("test", "tests"),
+    "check_ins": ("check-in", "check-ins"),
+}
+
+
+def format_minor(amount: int) -> str:
+    """An amount in minor units (pence, cents) as 1,234.56."""
+    sign = "-" if amount < 0 else ""
+    amount = abs(amount)
+    return f"{sign}{amount // 100:,}.{amount % 100:02d}"
+
+
+def long_date(day: dt.date) -> str:
+    """A date as people read it (GOV.UK style): 22 January 2027."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def _done_text(facts: RequirementFacts, target: int) -> str:
+    if facts.kind == "restitution":
+        return f"{format_minor(facts.done)} of {format_minor(target)} paid"
+    singular, plural = UNITS.get(facts.kind, ("", ""))
+    unit = f" {singular if target == 1 else plural}" if singular else ""
+    return f"{facts.done} of {target}{unit} done"
+
+
 ORDER = {"failed": 0, "overdue": 1, "due_soon": 2, "on_track": 3, "met": 4}
 
 
@@ -56,22 +86,22 @@ def instalments_due(facts: RequirementFacts, today: dt.date) -> tuple[int, dt.da
 def requirement_status(facts: RequirementFacts, today: dt.date) -> RequirementStatus:
     if facts.kind == "no_new_arrest":
         if facts.breached_on is not None:
-            return RequirementStatus("failed", None, None, f"New arrest on {facts.breached_on.isoformat()}")
+            return RequirementStatus("failed", None, None, f"New arrest on {long_date(facts.breached_on)}")
         if today > facts.due_on:
-            return RequirementStatus("met", None, None, f"No new arrest up to {facts.due_on.isoformat()}")
+            return RequirementStatus("met", None, None, f"No new arrest up to {long_date(facts.due_on)}")
         return RequirementStatus(
-            "on_track", facts.due_on, None, f"No new arrest so far; runs to {facts.due_on.isoformat()}"
+            "on_track", facts.due_on, None, f"No new arrest so far; runs to {long_date(facts.due_on)}"
         )
     target = facts.target or 0
     if facts.done >= target:
-        return RequirementStatus("met", None, None, f"{facts.done} of {target} done")
+        return RequirementStatus("met", None, None, _done_text(facts, target))
     days_left = (facts.due_on - today).days
-    text = f"{facts.done} of {target} done"
+    text = _done_text(facts, target)
     if facts.pending:
         text += f" ({facts.pending} awaiting verification)"
     if days_left < 0:
         return RequirementStatus(
-            "overdue", facts.due_on, None, f"{text}; was due {facts.due_on.isoformat()}", facts.due_on
+            "overdue", facts.due_on, None, f"{text}; was due {long_date(facts.due_on)}", facts.due_on
         )
     if facts.kind == "restitution":
         count, nxt = instalments_due(facts, today)
@@ -79,18 +109,18 @@ def requirement_status(facts: RequirementFacts, today: dt.date) -> RequirementSt
             expected = min(target, count * (facts.instalment_minor or 0))
             if facts.done < expected:
                 missed = facts.first_instalment_on + dt.timedelta(days=(count - 1) * (facts.instalment_every_days or 0))
-                text = f"{text}; {expected} expected by now under the plan"
+                text = f"{text}; {format_minor(expected)} expected by now under the plan"
                 return RequirementStatus("overdue", nxt or facts.due_on, expected, text, missed)
             soon = nxt or facts.due_on
             covered = facts.done >= min(target, (count + 1) * (facts.instalment_minor or 0))  # paid ahead
             status = "due_soon" if (soon - today).days <= DUE_SOON_DAYS and not covered else "on_track"
-            return RequirementStatus(status, soon, expected, f"{text}; next instalment {soon.isoformat()}")
+            return RequirementStatus(status, soon, expected, f"{text}; next instalment {long_date(soon)}")
         if nxt is not None:
             status = "due_soon" if (nxt - today).days <= DUE_SOON_DAYS else "on_track"
-            return RequirementStatus(status, nxt, 0, f"{text}; first instalment {nxt.isoformat()}")
+            return RequirementStatus(status, nxt, 0, f"{text}; first instalment {long_date(nxt)}")
     if days_left <= DUE_SOON_DAYS:
-        return RequirementStatus("due_soon", facts.due_on, None, f"{text}; due {facts.due_on.isoformat()}")
-    return RequirementStatus("on_track", facts.due_on, None, f"{text}; due {facts.due_on.isoformat()}")
+        return RequirementStatus("due_soon", facts.due_on, None, f"{text}; due {long_date(facts.due_on)}")
+    return RequirementStatus("on_track", facts.due_on, None, f"{text}; due {long_date(facts.due_on)}")
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from oms.diversion.models import CoordinatorMessage, Participation
 from oms.diversion.queries import participations as queries
 from oms.diversion.queries.portal import my_participations
 from oms.diversion.services._common import audit, clean_text
-from oms.people.models import PortalAccount
+from oms.people.queries.portal import portal_recipients
 
 MANAGE = "diversion.manage"
 USE_PORTAL = "diversion.use_portal"
@@ -28,20 +28,8 @@ PORTAL_LINK = "/diversion/portal/"
 
 
 def participant_recipients(participation: Participation) -> tuple[notifications.Recipient, ...]:
-    """The participant, through the contact details of their open portal account(s); none without one."""
-    person = participation.person
-    accounts = PortalAccount.objects.filter(
-        person_id=participation.person_id, closed_at__isnull=True, user__is_active=True
-    ).select_related("user")
-    return tuple(
-        notifications.Recipient(
-            name=f"{person.given_name} {person.family_name}",
-            email=account.user.email or "",
-            # The phone lives on the portal account when the lead's model has it; e-mail alone otherwise.
-            phone=getattr(account, "phone", "") or getattr(account.user, "phone", "") or "",
-        )
-        for account in accounts
-    )
+    """The participant, through the contact details of their open portal account; none without one."""
+    return portal_recipients(participation.person)
 
 
 def notify_participant(participation: Participation, kind: str, subject: str, body: str, link: str = PORTAL_LINK):

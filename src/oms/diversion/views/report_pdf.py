@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from fpdf import FPDF
 
-from oms.diversion.queries.participations import ParticipationDetail, format_minor
+from oms.diversion.queries.participations import ParticipationDetail
+from oms.diversion.rules.progress import format_minor
 
 STATUS = {"met": "Met", "on_track": "On track", "due_soon": "Due soon", "overdue": "Overdue", "failed": "Failed"}
 
