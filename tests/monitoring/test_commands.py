@@ -51,3 +51,51 @@ def test_purge_command(db):
     assert run("monitoring", "purge-fixes", "--days", "30") == "Deleted 0 fixes.\n"
     with pytest.raises(CommandError):
         run("monitoring", "purge-fixes", "--days", "0")
+
+
+def test_import_zones_adds_each_feature_as_a_zone_in_a_new_version(mona_actor, mona, person, tmp_path):
+    import json
+
+    from oms.monitoring.models import Condition
+    from tests.monitoring.factories import SQUARE
+
+    order = order_services.make_order(
+        mona_actor, person_id=person.public_id, starts_on=dt.date(2026, 6, 1), conditions=[exclusion()]
+    )
+    collection = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": {"name": "Town centre"}, "geometry": SQUARE},
+            {
+                "type": "Feature",
+                "properties": {"name": "Park", "radius_m": 200},
+                "geometry": {"type": "Point", "coordinates": [0.02, 51.02]},
+            },
+        ],
+    }
+    path = tmp_path / "zones.geojson"
+    path.write_text(json.dumps(collection))
+    out = run(
+        "monitoring",
+        "import-zones",
+        str(order.public_id),
+        str(path),
+        "--kind",
+        "exclusion_zone",
+        "--reason",
+        "Court added two areas",
+        "--as",
+        mona.username,
+    )
+    assert "is now version 2" in out
+    varied = order_services.find_order(mona_actor, out.split("Order ")[1].split()[0])
+    kinds = list(Condition.objects.filter(order=varied).values_list("label", flat=True).order_by("label"))
+    assert {"Town centre", "Park"} <= set(kinds)
+    bad = tmp_path / "bad.geojson"
+    point_without_radius = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [0, 51]}}
+    bad.write_text(json.dumps({"type": "FeatureCollection", "features": [point_without_radius]}))
+    with pytest.raises(CommandError, match="geojson.features"):
+        run("monitoring", "import-zones", str(varied.public_id), str(bad), "--kind", "exclusion_zone", "--reason", "x")
+    bad.write_text("not json")
+    with pytest.raises(CommandError, match="Cannot read"):
+        run("monitoring", "import-zones", str(varied.public_id), str(bad), "--kind", "exclusion_zone", "--reason", "x")
