@@ -10,9 +10,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from oms.accounts.models import User
-from oms.accounts.queries import actor_for_user
-from oms.core.actor import Actor
+from oms.accounts.management.actors import cli_actor
 from oms.core.errors import DomainError
 from oms.custody.queries import roll as roll_queries
 from oms.facilities.models import Site
@@ -27,15 +25,6 @@ COLUMNS = (
     ("vacancies", "Vacant"),
     ("out_of_order", "Out of order"),
 )
-
-
-def cli_actor(as_user: str | None) -> Actor:
-    if not as_user:
-        return Actor.system(channel="cli")
-    user = User.objects.filter(username=as_user, is_active=True).first()
-    if user is None:
-        raise CommandError(f"No active user called {as_user!r}.")
-    return actor_for_user(user, channel="cli")
 
 
 def site_by_code(code: str) -> Site:

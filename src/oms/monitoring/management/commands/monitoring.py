@@ -23,8 +23,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from oms.accounts.models import User
-from oms.accounts.queries import actor_for_user
+from oms.accounts.management.actors import cli_actor
 from oms.core.actor import Actor
 from oms.core.errors import DomainError
 from oms.monitoring import simulate
@@ -94,12 +93,7 @@ class Command(BaseCommand):
             geojson = json.loads(Path(file).read_text())
         except (OSError, ValueError) as error:
             raise CommandError(f"Cannot read {file} as GeoJSON: {error}") from None
-        actor = Actor.system(channel="cli", name="operator")
-        if as_user:
-            user = User.objects.filter(username=as_user, is_active=True).first()
-            if user is None:
-                raise CommandError(f"No active user called {as_user!r}.")
-            actor = actor_for_user(user, channel="cli")
+        actor = cli_actor(as_user, name="operator")
         try:
             with transaction.atomic():
                 current = find_order(actor, order)

@@ -9,9 +9,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from oms.accounts.models import User
-from oms.accounts.queries import actor_for_user
-from oms.core.actor import Actor
+from oms.accounts.management.actors import cli_actor
 from oms.core.errors import DomainError
 from oms.people import queries, services
 from oms.people.services.portal import close_portal_account, open_portal_account
@@ -41,18 +39,10 @@ class Command(BaseCommand):
         portal_close.add_argument("system_number")
         portal_close.add_argument("--reason", required=True)
 
-    def _actor(self, username: str | None) -> Actor:
-        if not username:
-            return Actor.system(channel="cli")
-        user = User.objects.filter(username=username, is_active=True).first()
-        if user is None:
-            raise CommandError(f"No active user called {username!r}.")
-        return actor_for_user(user, channel="cli")
-
     def handle(self, *args, verb, as_user=None, **options):
         try:
             with transaction.atomic():
-                actor = self._actor(as_user)
+                actor = cli_actor(as_user)
                 getattr(self, f"_{verb.replace('-', '_')}")(actor, **options)
         except DomainError as error:
             raise CommandError(f"{error.detail} ({error.code})")
